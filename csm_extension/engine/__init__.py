@@ -1,0 +1,1 @@
+"""The CSM engine: pure Python, no frappe. Facts -> health score -> red flags -> follow-up plan."""

@@ -1,0 +1,94 @@
+"""Plain data the engine works on: ERPNext rows in, facts, scores and flags out."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class CustomerRow:
+	"""The columns of `tabCustomer` the engine reads."""
+
+	name: str
+	customer_name: str = ""
+	customer_group: str | None = None
+	territory: str | None = None
+	disabled: bool = False
+
+
+@dataclass(frozen=True)
+class InvoiceRow:
+	"""The columns of `tabSales Invoice` the engine reads."""
+
+	name: str
+	customer: str
+	posting_date: date
+	due_date: date | None
+	docstatus: int
+	is_return: bool
+	base_net_total: float
+	outstanding_amount: float
+	company: str | None = None
+
+
+@dataclass(frozen=True)
+class WindowFacts:
+	"""Orders and net revenue in the recent window (as_of - days, as_of] and the one before it."""
+
+	days: int
+	recent_orders: int = 0
+	recent_revenue: float = 0.0
+	previous_orders: int = 0
+	previous_revenue: float = 0.0
+
+
+@dataclass(frozen=True)
+class CustomerFacts:
+	"""What ERPNext knows about one customer as of a date.
+
+	Orders are submitted, non-return invoices; revenue nets returns in. `purchase_days` counts the
+	distinct posting dates of orders; `typical_gap_days` is the median gap between them, known only
+	from `MIN_PURCHASES_FOR_RHYTHM` purchase days on.
+	"""
+
+	customer: str
+	as_of: date
+	customer_name: str = ""
+	customer_group: str | None = None
+	territory: str | None = None
+	first_invoice_date: date | None = None
+	last_invoice_date: date | None = None
+	last_invoice: str | None = None
+	orders: int = 0
+	purchase_days: int = 0
+	lifetime_revenue: float = 0.0
+	typical_gap_days: float | None = None
+	windows: Mapping[int, WindowFacts] = field(default_factory=dict)
+	overdue_amount: float = 0.0
+	overdue_invoices: tuple[str, ...] = ()
+	oldest_overdue_days: int = 0
+	# Signals the Frappe shell adds (e.g. "last_nps_score", "onboarding_overdue_days"); absent offline.
+	extra: Mapping[str, float] = field(default_factory=dict)
+
+	@property
+	def days_since_last_invoice(self) -> int | None:
+		if self.last_invoice_date is None:
+			return None
+		return (self.as_of - self.last_invoice_date).days
+
+	@property
+	def tenure_days(self) -> int | None:
+		if self.first_invoice_date is None:
+			return None
+		return (self.as_of - self.first_invoice_date).days
+
+	def window(self, days: int) -> WindowFacts:
+		try:
+			return self.windows[days]
+		except KeyError:
+			raise KeyError(f"facts for {self.customer} were loaded without a {days}-day window") from None
+
+
+MIN_PURCHASES_FOR_RHYTHM = 3

@@ -1,0 +1,222 @@
+"""Red-flag rules as data: signal + operator + threshold (+ window, severity, segment filter)."""
+
+from __future__ import annotations
+
+import operator as op
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+from csm_extension.engine.models import CustomerFacts
+from csm_extension.engine.scoring import HealthScore
+
+OPERATORS: dict[str, Callable[[float, float], bool]] = {
+	">": op.gt,
+	">=": op.ge,
+	"<": op.lt,
+	"<=": op.le,
+	"==": op.eq,
+	"!=": op.ne,
+}
+SEVERITIES = ("Low", "Medium", "High", "Critical")
+
+
+@dataclass(frozen=True)
+class Rule:
+	name: str
+	signal: str
+	operator: str
+	threshold: float
+	severity: str = "Medium"
+	window_days: int = 90
+	cooldown_days: int = 30
+	customer_group: str | None = None
+	territory: str | None = None
+	enabled: bool = True
+	description: str = ""
+
+	def applies_to(self, facts: CustomerFacts) -> bool:
+		if self.customer_group and facts.customer_group != self.customer_group:
+			return False
+		return not (self.territory and facts.territory != self.territory)
+
+
+@dataclass(frozen=True)
+class Flag:
+	customer: str
+	rule: str
+	signal: str
+	severity: str
+	value: float
+	threshold: float
+	operator: str
+	explanation: str
+	evidence: tuple[str, ...] = ()
+
+	@property
+	def key(self) -> str:
+		return flag_key(self.customer, self.rule)
+
+
+def flag_key(customer: str, rule: str) -> str:
+	"""Dedupe key: one open flag (and follow-up) per customer and rule."""
+	return f"{customer}::{rule}"
+
+
+def _money(value: float) -> str:
+	return f"{value:,.2f}"
+
+
+def _drop(recent: float, previous: float) -> float | None:
+	return None if previous <= 0 else (previous - recent) / previous * 100
+
+
+@dataclass(frozen=True)
+class Signal:
+	label: str
+	kind: str  # "days" | "ratio" | "percent" | "amount" | "score" | "number"
+	value: Callable[[CustomerFacts, HealthScore | None, int], float | None]
+	explain: Callable[[CustomerFacts, HealthScore | None, int, float], str]
+	evidence: Callable[[CustomerFacts], tuple[str, ...]]
+	uses_window: bool = False
+
+
+def _last(f: CustomerFacts) -> tuple[str, ...]:
+	return (f.last_invoice,) if f.last_invoice else ()
+
+
+def _overdue(f: CustomerFacts) -> tuple[str, ...]:
+	return f.overdue_invoices[:5]
+
+
+def _recency_ratio(f, s, w):
+	days, gap = f.days_since_last_invoice, f.typical_gap_days
+	return None if days is None or not gap else days / gap
+
+
+def _explain_score(f, s, w, v):
+	weak = s.reasons(2) if s else []
+	return f"Health score {v:g} ({s.status})" + (f" — weakest: {'; '.join(weak)}" if weak else "")
+
+
+def _extra(key):
+	return lambda f, s, w: f.extra.get(key)
+
+
+SIGNALS: dict[str, Signal] = {
+	"days_since_last_invoice": Signal(
+		"Days since last invoice",
+		"days",
+		lambda f, s, w: f.days_since_last_invoice,
+		lambda f, s, w, v: f"No invoice for {v:g} days (last on {f.last_invoice_date})",
+		_last,
+	),
+	"recency_ratio": Signal(
+		"Days since last invoice ÷ usual gap",
+		"ratio",
+		_recency_ratio,
+		lambda f, s, w, v: (
+			f"No invoice for {f.days_since_last_invoice} days — {v:.1f}× this customer's usual "
+			f"{f.typical_gap_days:g}-day rhythm"
+		),
+		_last,
+	),
+	"revenue_drop_pct": Signal(
+		"Revenue drop %",
+		"percent",
+		lambda f, s, w: _drop(f.window(w).recent_revenue, f.window(w).previous_revenue),
+		lambda f, s, w, v: (
+			f"Revenue down {v:.0f}% — {_money(f.window(w).recent_revenue)} in the last {w} days vs "
+			f"{_money(f.window(w).previous_revenue)} in the {w} before"
+		),
+		_last,
+		uses_window=True,
+	),
+	"order_drop_pct": Signal(
+		"Order count drop %",
+		"percent",
+		lambda f, s, w: _drop(f.window(w).recent_orders, f.window(w).previous_orders),
+		lambda f, s, w, v: (
+			f"Orders down {v:.0f}% — {f.window(w).recent_orders} in the last {w} days vs "
+			f"{f.window(w).previous_orders} in the {w} before"
+		),
+		_last,
+		uses_window=True,
+	),
+	"overdue_amount": Signal(
+		"Overdue amount",
+		"amount",
+		lambda f, s, w: f.overdue_amount,
+		lambda f, s, w, v: (
+			f"{_money(v)} overdue across {len(f.overdue_invoices)} invoice(s), oldest "
+			f"{f.oldest_overdue_days} days past due"
+		),
+		_overdue,
+	),
+	"days_overdue": Signal(
+		"Days overdue (oldest unpaid invoice)",
+		"days",
+		lambda f, s, w: f.oldest_overdue_days,
+		lambda f, s, w, v: (
+			f"Oldest unpaid invoice is {v:g} days past due"
+			+ (
+				f" ({f.overdue_invoices[0]}, {_money(f.overdue_amount)} overdue in all)"
+				if f.overdue_invoices
+				else ""
+			)
+		),
+		_overdue,
+	),
+	"health_score": Signal(
+		"Health score",
+		"score",
+		lambda f, s, w: None if s is None or s.score is None else s.score,
+		_explain_score,
+		lambda f: _last(f) + _overdue(f),
+	),
+	"last_nps_score": Signal(
+		"Last NPS score",
+		"score",
+		_extra("last_nps_score"),
+		lambda f, s, w, v: f"Last NPS answer was {v:g}/10" + (" (detractor)" if v <= 6 else ""),
+		lambda f: (),
+	),
+	"onboarding_overdue_days": Signal(
+		"Onboarding task overdue (days)",
+		"days",
+		_extra("onboarding_overdue_days"),
+		lambda f, s, w, v: f"Onboarding has a task {v:g} days overdue",
+		lambda f: (),
+	),
+}
+
+
+def evaluate_rules(
+	rules: Iterable[Rule], facts: Iterable[CustomerFacts], scores: Mapping[str, HealthScore]
+) -> list[Flag]:
+	"""Every enabled rule against every customer it applies to; a signal that cannot be measured for a
+	customer (e.g. no previous revenue for a drop) raises nothing."""
+	rules = [r for r in rules if r.enabled]
+	flags = []
+	for f in facts:
+		score = scores.get(f.customer)
+		for rule in rules:
+			if not rule.applies_to(f):
+				continue
+			signal = SIGNALS[rule.signal]
+			value = signal.value(f, score, rule.window_days)
+			if value is None or not OPERATORS[rule.operator](value, rule.threshold):
+				continue
+			flags.append(
+				Flag(
+					customer=f.customer,
+					rule=rule.name,
+					signal=rule.signal,
+					severity=rule.severity,
+					value=float(value),
+					threshold=rule.threshold,
+					operator=rule.operator,
+					explanation=signal.explain(f, score, rule.window_days, value),
+					evidence=signal.evidence(f),
+				)
+			)
+	return flags

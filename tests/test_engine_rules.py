@@ -1,0 +1,178 @@
+from dataclasses import replace
+
+import pytest
+
+from csm_extension.engine.config import ConfigError, default_config, load_config, parse_rule
+from csm_extension.engine.facts import compute_facts
+from csm_extension.engine.rules import evaluate_rules
+from csm_extension.engine.scoring import score_customer
+from tests.engine_cases import AS_OF, CUSTOMERS, INVOICES
+
+CONFIG = default_config()
+
+
+def flags_for(rules=CONFIG.rules, facts=None):
+	facts = facts if facts is not None else compute_facts(CUSTOMERS, INVOICES, AS_OF, windows=CONFIG.windows)
+	scores = {f.customer: score_customer(f, CONFIG.scorecard) for f in facts}
+	return {(fl.customer, fl.rule): fl for fl in evaluate_rules(rules, facts, scores)}
+
+
+def test_default_rules_on_hand_built_histories():
+	flags = flags_for()
+	# A: revenue 180 vs 500 = 64% drop (>= 50); oldest overdue 107 days (> 30); score 63 is not red.
+	# B: one purchase 212 days ago (> 180), no rhythm; C: nothing to measure.
+	assert set(flags) == {("A", "Revenue drop"), ("A", "Overdue invoices"), ("B", "Long silence")}
+	drop = flags[("A", "Revenue drop")]
+	assert drop.value == pytest.approx(64.0)
+	assert drop.explanation == "Revenue down 64% — 180.00 in the last 90 days vs 500.00 in the 90 before"
+	assert drop.key == "A::Revenue drop"
+	overdue = flags[("A", "Overdue invoices")]
+	assert (overdue.value, overdue.evidence) == (107, ("A2",))
+	assert overdue.explanation == "Oldest unpaid invoice is 107 days past due (A2, 200.00 overdue in all)"
+	assert flags[("B", "Long silence")].explanation == "No invoice for 212 days (last on 2023-12-01)"
+
+
+def test_recency_ratio_explanation_matches_the_issue_wording():
+	a = compute_facts(CUSTOMERS, INVOICES, AS_OF, windows=CONFIG.windows)[0]
+	# 144 days since the last order with a 45-day rhythm: 144 / 45 = 3.2
+	from datetime import timedelta
+
+	late = replace(a, as_of=AS_OF + timedelta(days=144))
+	rule = parse_rule({"name": "Silent", "signal": "recency_ratio", "operator": ">=", "threshold": 2})
+	flag = flags_for([rule], [late])[("A", "Silent")]
+	assert flag.value == pytest.approx(3.2)
+	assert flag.explanation == "No invoice for 144 days — 3.2× this customer's usual 45-day rhythm"
+
+
+def test_segment_filters_and_disabled_rules():
+	base = {"name": "Any order", "signal": "days_since_last_invoice", "operator": ">=", "threshold": 0}
+	assert set(flags_for([parse_rule(base)])) == {("A", "Any order"), ("B", "Any order")}
+	assert set(flags_for([parse_rule({**base, "customer_group": "Individual"})])) == {("B", "Any order")}
+	assert set(flags_for([parse_rule({**base, "territory": "Europe"})])) == {("A", "Any order")}
+	assert flags_for([parse_rule({**base, "enabled": False})]) == {}
+
+
+def test_extra_signals_only_where_the_shell_supplies_them():
+	a = compute_facts(CUSTOMERS, INVOICES, AS_OF, windows=CONFIG.windows)[0]
+	rules = [r for r in CONFIG.rules if r.signal == "last_nps_score"]
+	assert flags_for(rules, [a]) == {}
+	flag = flags_for(rules, [replace(a, extra={"last_nps_score": 4})])[("A", "Detractor answer")]
+	assert flag.explanation == "Last NPS answer was 4/10 (detractor)"
+
+
+@pytest.mark.parametrize(
+	"rule,message",
+	[
+		(
+			{"signal": "days_since_last_invoice", "operator": ">", "threshold": 1},
+			'rule #1: field "name" is required',
+		),
+		(
+			{"name": "R", "signal": "mood", "operator": ">", "threshold": 1},
+			'rule "R": field "signal": unknown signal',
+		),
+		(
+			{"name": "R", "signal": "overdue_amount", "operator": "=>", "threshold": 1},
+			'rule "R": field "operator"',
+		),
+		(
+			{"name": "R", "signal": "overdue_amount", "operator": ">"},
+			'rule "R": field "threshold" is required',
+		),
+		(
+			{"name": "R", "signal": "overdue_amount", "operator": ">", "threshold": "lots"},
+			'field "threshold" must be a number',
+		),
+		(
+			{"name": "R", "signal": "overdue_amount", "operator": ">", "threshold": True},
+			'field "threshold" must be a number',
+		),
+		(
+			{"name": "R", "signal": "overdue_amount", "operator": ">", "threshold": -5},
+			'field "threshold" must not be negative',
+		),
+		(
+			{"name": "R", "signal": "revenue_drop_pct", "operator": ">", "threshold": 5, "window_days": -30},
+			'rule "R": field "window_days"',
+		),
+		(
+			{"name": "R", "signal": "revenue_drop_pct", "operator": ">", "threshold": 5, "window_days": 0},
+			'field "window_days"',
+		),
+		(
+			{"name": "R", "signal": "overdue_amount", "operator": ">", "threshold": 1, "severity": "Meh"},
+			'field "severity"',
+		),
+		(
+			{"name": "R", "signal": "overdue_amount", "operator": ">", "threshold": 1, "cooldown_days": -1},
+			'field "cooldown_days"',
+		),
+		(
+			{"name": "R", "signal": "overdue_amount", "operator": ">", "threshold": 1, "colour": "red"},
+			'unknown field "colour"',
+		),
+	],
+)
+def test_rule_validation_names_rule_and_field(rule, message):
+	with pytest.raises(ConfigError) as e:
+		parse_rule(rule, 1)
+	assert message in str(e.value)
+
+
+def test_rule_file_errors(tmp_path):
+	bad = tmp_path / "rules.json"
+	bad.write_text('{"rules": [{"name": "X", "signal": "nope", "operator": ">", "threshold": 1}]}')
+	with pytest.raises(ConfigError, match=r'rules.json: rule "X": field "signal"'):
+		load_config(bad)
+	bad.write_text('{"rules": [\n  {"name": }\n]}')
+	with pytest.raises(ConfigError, match=r"rules.json line 2, column 12: not valid JSON"):
+		load_config(bad)
+	bad.write_text(
+		'{"rules": [{"name": "X", "signal": "overdue_amount", "operator": ">", "threshold": 1},'
+		'{"name": "X", "signal": "overdue_amount", "operator": ">", "threshold": 2}]}'
+	)
+	with pytest.raises(ConfigError, match=r'rule "X": field "name" is used by more than one rule'):
+		load_config(bad)
+	with pytest.raises(ConfigError, match="no such rule file"):
+		load_config(tmp_path / "missing.json")
+
+
+def test_rule_file_replaces_rules_and_keeps_default_scorecard(tmp_path):
+	path = tmp_path / "rules.json"
+	path.write_text(
+		'{"rules": [{"name": "Drop 30", "signal": "order_drop_pct", "operator": ">=", '
+		'"threshold": 30, "window_days": 30}]}'
+	)
+	config = load_config(path)
+	assert [r.name for r in config.rules] == ["Drop 30"]
+	assert config.scorecard == CONFIG.scorecard
+	assert config.windows == (30, 90, 365)
+
+
+@pytest.mark.parametrize(
+	"measure,message",
+	[
+		({"measure": "vibes", "weight": 1, "direction": "lower", "bands": [[1, 1]]}, 'field "measure"'),
+		({"measure": "tenure", "weight": 0, "direction": "lower", "bands": [[1, 1]]}, 'field "weight"'),
+		({"measure": "tenure", "weight": 1, "direction": "up", "bands": [[1, 1]]}, 'field "direction"'),
+		(
+			{"measure": "tenure", "weight": 1, "direction": "lower", "bands": [[1, 101]]},
+			"points must be 0-100",
+		),
+		(
+			{"measure": "tenure", "weight": 1, "direction": "lower", "bands": [[5, 1], [1, 2]]},
+			"strictly ascending",
+		),
+		(
+			{"measure": "tenure", "weight": 1, "direction": "higher", "bands": [[1, 1], [5, 2]]},
+			"strictly descending",
+		),
+	],
+)
+def test_scorecard_validation(tmp_path, measure, message):
+	path = tmp_path / "c.json"
+	import json
+
+	path.write_text(json.dumps({"scorecard": {"measures": [measure]}}))
+	with pytest.raises(ConfigError, match=message):
+		load_config(path)
