@@ -7,9 +7,9 @@ and what runs when rows are already in memory.
 from __future__ import annotations
 
 from collections import defaultdict
-from math import fsum
 from collections.abc import Iterable
 from datetime import date, timedelta
+from math import fsum
 from statistics import median
 
 from csm_extension.engine.models import (
