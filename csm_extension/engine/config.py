@@ -208,3 +208,17 @@ def load_config(path: str | Path | None = None) -> EngineConfig:
 		return parse_config(data, default_config())
 	except ConfigError as e:
 		raise ConfigError(f"{path}: {e}") from None
+
+
+def parse_bands_text(text: str, where: str = "bands") -> list[list[float]]:
+	"""'1:100, 1.5:75' -> [[1.0, 100.0], [1.5, 75.0]], the form a settings row keeps bands in."""
+	bands = []
+	for i, part in enumerate((p.strip() for p in (text or "").split(",")), 1):
+		bound, sep, points = part.partition(":")
+		try:
+			if not sep:
+				raise ValueError
+			bands.append([float(bound), float(points)])
+		except ValueError:
+			raise ConfigError(f'{where}: entry {i} "{part}" must be bound:points, e.g. 1.5:75') from None
+	return bands

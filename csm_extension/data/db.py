@@ -1,0 +1,201 @@
+"""One small database API over SQLite, PyMySQL (MariaDB) and `frappe.db`.
+
+Queries are written once, Frappe style: backtick-quoted identifiers and `%(name)s` parameters. The few
+spots where the dialects differ are looked up in `SNIPPETS`; values that come back differently
+(dates, decimals) go through `to_date` / `to_float`.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+Params = Mapping[str, Any] | None
+
+SNIPPETS: dict[str, dict[str, str]] = {
+	# Whole days from b to a, for two DATE expressions.
+	"days_between": {
+		"mariadb": "DATEDIFF({a}, {b})",
+		"sqlite": "CAST(julianday({a}) - julianday({b}) AS INTEGER)",
+	},
+}
+
+_PYFORMAT = re.compile(r"%\((\w+)\)s")
+
+
+def to_date(value: Any) -> date | None:
+	"""A DATE column as `date`: SQLite hands back 'YYYY-MM-DD' text, MariaDB `date`."""
+	if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
+		return value
+	if isinstance(value, datetime):
+		return value.date()
+	return date.fromisoformat(str(value)[:10])
+
+
+def to_float(value: Any) -> float:
+	"""A numeric column or aggregate as `float` (MariaDB sums DECIMAL to `Decimal`); NULL is 0."""
+	return 0.0 if value is None else float(value)
+
+
+class Database:
+	"""The shared API; subclasses provide `_execute`, `_executemany`, `_begin`, `_commit`, `_rollback`."""
+
+	dialect: str
+	statements: int = 0
+
+	def snippet(self, name: str, **args: str) -> str:
+		return SNIPPETS[name][self.dialect].format(**args)
+
+	def sql(self, query: str, params: Params = None) -> list[tuple]:
+		self.statements += 1
+		return self._execute(query, params)
+
+	def executemany(self, query: str, rows: Iterable[Mapping[str, Any]]) -> None:
+		self.statements += 1
+		self._executemany(query, list(rows))
+
+	@contextmanager
+	def transaction(self) -> Iterator[Database]:
+		"""Commit what the block wrote, or roll it all back if it raises."""
+		self._begin()
+		try:
+			yield self
+		except BaseException:
+			self._rollback()
+			raise
+		self._commit()
+
+	def _execute(self, query: str, params: Params) -> list[tuple]:
+		raise NotImplementedError
+
+	def _executemany(self, query: str, rows: Sequence[Mapping[str, Any]]) -> None:
+		raise NotImplementedError
+
+	def _begin(self) -> None:
+		raise NotImplementedError
+
+	def _commit(self) -> None:
+		raise NotImplementedError
+
+	def _rollback(self) -> None:
+		raise NotImplementedError
+
+
+def _sqlite_value(value: Any) -> Any:
+	# Stored the way SQLite compares them (ISO text); avoids the adapters deprecated in Python 3.12.
+	if isinstance(value, date):
+		return value.isoformat()
+	if isinstance(value, Decimal):
+		return float(value)
+	return value
+
+
+def _sqlite_params(params: Params) -> dict[str, Any] | None:
+	return None if params is None else {k: _sqlite_value(v) for k, v in params.items()}
+
+
+class SQLiteDatabase(Database):
+	"""SQLite, for offline runs and tests; autocommits outside `transaction()`."""
+
+	dialect = "sqlite"
+
+	def __init__(self, path: str = ":memory:"):
+		self.conn = sqlite3.connect(path, isolation_level=None)
+
+	@staticmethod
+	def translate(query: str, with_params: bool = True) -> str:
+		"""`%(name)s` -> `:name`; `%%` is only an escape when parameters are passed, as in PyMySQL."""
+		if not with_params:
+			return query
+		return _PYFORMAT.sub(r":\1", query).replace("%%", "%")
+
+	def _execute(self, query: str, params: Params) -> list[tuple]:
+		cursor = self.conn.execute(self.translate(query, params is not None), _sqlite_params(params) or ())
+		return cursor.fetchall()
+
+	def _executemany(self, query: str, rows: Sequence[Mapping[str, Any]]) -> None:
+		self.conn.executemany(self.translate(query), [_sqlite_params(r) for r in rows])
+
+	def _begin(self) -> None:
+		self.conn.execute("BEGIN")
+
+	def _commit(self) -> None:
+		self.conn.execute("COMMIT")
+
+	def _rollback(self) -> None:
+		self.conn.execute("ROLLBACK")
+
+	def close(self) -> None:
+		self.conn.close()
+
+
+class PyMySQLDatabase(Database):
+	"""MariaDB through PyMySQL; pass an open connection or `pymysql.connect` keyword arguments."""
+
+	dialect = "mariadb"
+
+	def __init__(self, conn: Any = None, **connect_kwargs: Any):
+		if conn is None:
+			import pymysql
+
+			# Autocommit so each read sees committed data; `transaction()` opens explicit ones.
+			connect_kwargs.setdefault("autocommit", True)
+			connect_kwargs.setdefault("charset", "utf8mb4")
+			conn = pymysql.connect(**connect_kwargs)
+		self.conn = conn
+
+	def _execute(self, query: str, params: Params) -> list[tuple]:
+		with self.conn.cursor() as cursor:
+			cursor.execute(query, params)
+			return list(cursor.fetchall())
+
+	def _executemany(self, query: str, rows: Sequence[Mapping[str, Any]]) -> None:
+		# PyMySQL turns an INSERT ... VALUES into multi-row INSERTs: one round trip per ~1 MB.
+		with self.conn.cursor() as cursor:
+			cursor.executemany(query, rows)
+
+	def _begin(self) -> None:
+		self.conn.begin()
+
+	def _commit(self) -> None:
+		self.conn.commit()
+
+	def _rollback(self) -> None:
+		self.conn.rollback()
+
+	def close(self) -> None:
+		self.conn.close()
+
+
+class FrappeDatabase(Database):
+	"""The site's `frappe.db` (MariaDB); Frappe owns the connection and the request's transaction."""
+
+	dialect = "mariadb"
+
+	def __init__(self):
+		import frappe
+
+		if frappe.db.db_type != "mariadb":
+			raise NotImplementedError(f"csm_extension supports MariaDB sites, not {frappe.db.db_type}")
+		self._db = frappe.db
+
+	def _execute(self, query: str, params: Params) -> list[tuple]:
+		return list(self._db.sql(query, params))
+
+	def _executemany(self, query: str, rows: Sequence[Mapping[str, Any]]) -> None:
+		for row in rows:
+			self._db.sql(query, row)
+
+	def _begin(self) -> None:
+		pass
+
+	def _commit(self) -> None:
+		self._db.commit()
+
+	def _rollback(self) -> None:
+		self._db.rollback()

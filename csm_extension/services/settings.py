@@ -1,0 +1,88 @@
+"""CSM Settings and CSM Red Flag Rule records, turned into the engine's configuration."""
+
+from __future__ import annotations
+
+import frappe
+from frappe import _
+
+from csm_extension.engine.config import (
+	ConfigError,
+	EngineConfig,
+	parse_bands_text,
+	parse_rule,
+	parse_scorecard,
+)
+
+RULE_FIELDS = (
+	"signal",
+	"operator",
+	"threshold",
+	"severity",
+	"window_days",
+	"cooldown_days",
+	"customer_group",
+	"territory",
+	"enabled",
+	"description",
+)
+
+
+def get_settings():
+	return frappe.get_cached_doc("CSM Settings")
+
+
+def rule_data(doc) -> dict:
+	"""A CSM Red Flag Rule record as the engine's rule mapping."""
+	data = {"name": doc.get("rule_name") or doc.get("name")}
+	data.update({f: doc.get(f) for f in RULE_FIELDS if doc.get(f) not in (None, "")})
+	data["enabled"] = bool(doc.get("enabled"))
+	return data
+
+
+def scorecard_data(settings) -> dict:
+	measures = [
+		{
+			"measure": row.measure,
+			"weight": row.weight,
+			"direction": row.direction,
+			"bands": parse_bands_text(row.bands, f'scorecard row {row.idx} ({row.measure}): field "bands"'),
+			"otherwise": row.otherwise or 0,
+		}
+		for row in settings.scorecard
+	]
+	return {
+		"measures": measures,
+		"window_days": settings.window_days or 90,
+		"min_purchase_days": settings.min_purchase_days or 3,
+		"green_from": settings.green_from,
+		"amber_from": settings.amber_from,
+	}
+
+
+def engine_config(log=True) -> EngineConfig:
+	"""Enabled rules that validate; a rule that does not is logged and skipped, the others still run."""
+	settings = get_settings()
+	try:
+		scorecard = parse_scorecard(scorecard_data(settings))
+	except ConfigError as e:
+		frappe.throw(_("CSM Settings: {0}").format(e), title=_("Invalid health scorecard"))
+	rules = []
+	for doc in frappe.get_all(
+		"CSM Red Flag Rule", filters={"enabled": 1}, fields=["name", "rule_name", *RULE_FIELDS]
+	):
+		try:
+			rules.append(parse_rule(rule_data(doc), default_window=scorecard.window_days))
+		except ConfigError as e:
+			if log:
+				frappe.log_error(title=f"CSM rule skipped: {doc.name}", message=str(e))
+	return EngineConfig(tuple(rules), scorecard, settings.stake_window_days or 365)
+
+
+def customer_csm(customer: str, settings=None) -> str | None:
+	settings = settings or get_settings()
+	return frappe.db.get_value("Customer", customer, "csm") or settings.default_csm or None
+
+
+def due_days(severity: str, settings=None) -> int:
+	settings = settings or get_settings()
+	return int(settings.get(f"due_days_{(severity or 'medium').lower()}") or 7)

@@ -1,0 +1,72 @@
+"""What install leaves on the site, what uninstall removes, and who may do what."""
+
+import frappe
+from frappe.tests.utils import FrappeTestCase
+
+from csm_extension.engine.config import default_config
+from csm_extension.setup import install
+from csm_extension.setup.custom_fields import CUSTOM_FIELDS
+from csm_extension.tests.utils import make_user
+
+FIELDS = [f["fieldname"] for f in CUSTOM_FIELDS["Customer"]]
+
+
+class TestInstall(FrappeTestCase):
+	def test_default_rules_roles_template_and_fields(self):
+		rules = set(frappe.get_all("CSM Red Flag Rule", pluck="name"))
+		self.assertLessEqual({r.name for r in default_config().rules}, rules)
+		for role in install.ROLES:
+			self.assertTrue(frappe.db.exists("Role", role))
+		self.assertTrue(
+			frappe.db.exists("CSM Onboarding Template", install.DEFAULT_ONBOARDING["template_name"])
+		)
+		for field in FIELDS:
+			self.assertTrue(frappe.db.exists("Custom Field", {"dt": "Customer", "fieldname": field}), field)
+		self.assertTrue(frappe.get_meta("Customer").get_field("csm_health_score").read_only)
+
+	def test_install_again_keeps_admin_edits(self):
+		frappe.db.set_value("CSM Red Flag Rule", "Long silence", "threshold", 365)
+		install.create_default_rules(
+			[{"name": "Long silence", "signal": "days_since_last_invoice", "operator": ">", "threshold": 180}]
+		)
+		self.assertEqual(frappe.db.get_value("CSM Red Flag Rule", "Long silence", "threshold"), 365)
+
+	def test_uninstall_removes_the_customer_fields(self):
+		try:
+			install.before_uninstall()
+			for field in FIELDS:
+				self.assertFalse(
+					frappe.db.exists("Custom Field", {"dt": "Customer", "fieldname": field}), field
+				)
+			self.assertFalse(frappe.db.has_column("Customer", "csm_health_score"))
+		finally:
+			install.apply_custom_fields()
+		self.assertTrue(frappe.db.has_column("Customer", "csm_health_score"))
+
+
+class TestPermissions(FrappeTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		cls.manager = make_user("csm.role.manager@example.com", "Customer Success Manager")
+		cls.admin = make_user("csm.role.admin@example.com", "Customer Success Admin")
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+
+	def test_manager_works_records_but_only_reads_rules_and_settings(self):
+		frappe.set_user(self.manager)
+		for doctype in ("CSM Health Check", "CSM Red Flag", "CSM Onboarding Plan", "CSM NPS Response"):
+			for ptype in ("read", "write", "create"):
+				self.assertTrue(frappe.has_permission(doctype, ptype), f"{doctype} {ptype}")
+		for doctype in ("CSM Red Flag Rule", "CSM Onboarding Template", "CSM Settings"):
+			self.assertTrue(frappe.has_permission(doctype, "read"), doctype)
+			self.assertFalse(frappe.has_permission(doctype, "write"), doctype)
+		self.assertFalse(frappe.has_permission("CSM Red Flag Rule", "create"))
+
+	def test_admin_has_everything(self):
+		frappe.set_user(self.admin)
+		for doctype in ("CSM Red Flag Rule", "CSM Onboarding Template", "CSM Settings", "CSM Red Flag"):
+			for ptype in ("read", "write", "create"):
+				self.assertTrue(frappe.has_permission(doctype, ptype), f"{doctype} {ptype}")
+		self.assertTrue(frappe.has_permission("CSM Red Flag Rule", "delete"))

@@ -1,0 +1,126 @@
+"""Factories for the bench tests: real Customers, Items and submitted Sales Invoices in the test site."""
+
+from __future__ import annotations
+
+import frappe
+from erpnext import get_default_company
+from frappe.utils import add_days, getdate
+
+ITEM = "CSM Test Service"
+
+
+def company() -> str:
+	return get_default_company() or frappe.get_all("Company", pluck="name", limit=1)[0]
+
+
+def ensure_fiscal_year(day) -> None:
+	"""Invoices in any past year need that year's Fiscal Year for the company."""
+	from erpnext.accounts.utils import FiscalYearError, get_fiscal_year
+
+	day = getdate(day)
+	try:
+		get_fiscal_year(day, company=company())
+	except FiscalYearError:
+		frappe.get_doc(
+			{
+				"doctype": "Fiscal Year",
+				"year": f"CSM {day.year}",
+				"year_start_date": f"{day.year}-01-01",
+				"year_end_date": f"{day.year}-12-31",
+				"companies": [{"company": company()}],
+			}
+		).insert(ignore_permissions=True)
+
+
+def make_item() -> str:
+	if not frappe.db.exists("Item", ITEM):
+		group = frappe.db.get_value("Item Group", {"is_group": 0}, "name")
+		frappe.get_doc(
+			{
+				"doctype": "Item",
+				"item_code": ITEM,
+				"item_name": ITEM,
+				"item_group": group,
+				"stock_uom": "Nos",
+				"is_stock_item": 0,
+			}
+		).insert(ignore_permissions=True)
+	return ITEM
+
+
+def make_user(email: str, *roles: str) -> str:
+	if not frappe.db.exists("User", email):
+		user = frappe.get_doc(
+			{"doctype": "User", "email": email, "first_name": email.split("@")[0], "send_welcome_email": 0}
+		)
+		user.insert(ignore_permissions=True)
+	user = frappe.get_doc("User", email)
+	user.add_roles(*roles)
+	return email
+
+
+def make_customer(customer_name: str, csm: str | None = None, **fields) -> str:
+	existing = frappe.db.get_value("Customer", {"customer_name": customer_name})
+	if existing:
+		return existing
+	doc = frappe.get_doc(
+		{
+			"doctype": "Customer",
+			"customer_name": customer_name,
+			"customer_group": frappe.db.get_value("Customer Group", {"is_group": 0}, "name"),
+			"territory": frappe.db.get_value("Territory", {"is_group": 0}, "name"),
+			"csm": csm,
+			**fields,
+		}
+	).insert(ignore_permissions=True)
+	return doc.name
+
+
+def make_invoice(
+	customer: str, posting_date, amount: float, due_days: int = 30, submit: bool = True, **fields
+):
+	"""One line of the test service; a return passes `is_return=1, return_against=...` and a negative amount."""
+	make_item()
+	posting_date = getdate(posting_date)
+	ensure_fiscal_year(posting_date)
+	is_return = fields.get("is_return")
+	si = frappe.get_doc(
+		{
+			"doctype": "Sales Invoice",
+			"customer": customer,
+			"company": company(),
+			"posting_date": posting_date,
+			"set_posting_time": 1,
+			"due_date": None if is_return else add_days(posting_date, due_days),
+			"items": [{"item_code": ITEM, "qty": -1 if is_return else 1, "rate": abs(amount)}],
+			**fields,
+		}
+	)
+	si.insert(ignore_permissions=True)
+	if submit:
+		si.submit()
+	return si
+
+
+def pay(invoice, posting_date=None):
+	"""A Payment Entry for the whole outstanding amount."""
+	from erpnext.accounts.doctype.payment_entry.payment_entry import get_payment_entry
+
+	posting_date = getdate(posting_date or invoice.posting_date)
+	ensure_fiscal_year(posting_date)
+	pe = get_payment_entry("Sales Invoice", invoice.name)
+	pe.posting_date = posting_date
+	pe.reference_no = f"CSM-{invoice.name}"
+	pe.reference_date = posting_date
+	pe.insert(ignore_permissions=True)
+	pe.submit()
+	return pe
+
+
+def open_flags(customer: str) -> dict[str, dict]:
+	rows = frappe.get_all(
+		"CSM Red Flag",
+		filters={"customer": customer, "status": ("in", ("Open", "Acknowledged"))},
+		fields=["name", "rule", "status", "observed_value", "explanation", "evidence", "todo"],
+	)
+	return {r.rule: r for r in rows}

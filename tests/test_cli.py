@@ -1,0 +1,235 @@
+"""`csm-extension` end to end on the committed CDNOW slice (300 customers, 1997-01-01 .. 1998-06-29)."""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import pytest
+
+from csm_extension.cli import main
+
+SLICE = Path(__file__).resolve().parent.parent / "fixtures" / "cdnow_slice"
+AS_OF = "1998-06-29"  # the slice's last invoice date
+
+
+def read_csv(path: Path) -> list[dict]:
+	with path.open(newline="", encoding="utf-8") as f:
+		return list(csv.DictReader(f))
+
+
+@pytest.fixture
+def loaded(tmp_path, capsys):
+	db = tmp_path / "slice.sqlite"
+	code = main(
+		[
+			"load",
+			"--db",
+			str(db),
+			"--customers",
+			str(SLICE / "customers.csv"),
+			"--invoices",
+			str(SLICE / "sales_invoices.csv"),
+		]
+	)
+	assert code == 0
+	assert capsys.readouterr().out == f"Loaded 300 customers and 1,023 sales invoices into {db}\n"
+	return db
+
+
+def run(db, out, *extra):
+	return main(["run", "--db", str(db), "--as-of", AS_OF, "--out", str(out), *extra])
+
+
+def section(text: str, title: str) -> list[str]:
+	"""The lines after a title line, up to the next blank line."""
+	lines = text.splitlines()
+	start = next(i for i, line in enumerate(lines) if line.startswith(title))
+	end = next((i for i in range(start + 1, len(lines)) if not lines[i].strip()), len(lines))
+	return lines[start + 1 : end]
+
+
+def test_run_summary_and_csvs(loaded, tmp_path, capsys):
+	out = tmp_path / "results"
+	assert run(loaded, out) == 0
+	text = capsys.readouterr().out
+	scores = read_csv(out / "scores.csv")
+	flags = read_csv(out / "flags.csv")
+	followups = read_csv(out / "followups.csv")
+
+	# One scores row per customer, every measure with raw/points/weight.
+	assert [r["customer"] for r in scores] == [f"CDNOW-{i:05d}" for i in range(1, 301)]
+	for m in ("recency", "order_trend", "revenue_trend", "payment", "tenure"):
+		assert {f"{m}_raw", f"{m}_points", f"{m}_weight", f"{m}_explanation"} <= set(scores[0])
+	assert {"score", "status", "reason_1", "reason_2", "revenue_at_stake_365d"} <= set(scores[0])
+	assert list(flags[0]) == [
+		"customer",
+		"customer_name",
+		"rule",
+		"signal",
+		"severity",
+		"value",
+		"operator",
+		"threshold",
+		"explanation",
+		"evidence",
+		"followup",
+	]
+	assert list(followups[0]) == [
+		"action",
+		"ref",
+		"customer",
+		"rule",
+		"severity",
+		"raised_on",
+		"value",
+		"threshold",
+		"explanation",
+	]
+	assert {r["action"] for r in followups} == {"open"}
+	assert len(followups) == len(flags)
+
+	# CDNOW-00001, by hand: one purchase (1997-01-01, 11.77), 544 days before 1998-06-29.
+	c1 = scores[0]
+	assert (c1["score"], c1["status"], c1["purchase_days"], c1["lifetime_revenue"]) == (
+		"",
+		"Insufficient Data",
+		"1",
+		"11.77",
+	)
+	assert c1["days_since_last_invoice"] == "544"
+	c1_flags = [(f["rule"], f["value"], f["explanation"]) for f in flags if f["customer"] == "CDNOW-00001"]
+	assert c1_flags == [("Long silence", "544", "No invoice for 544 days (last on 1997-01-01)")]
+
+	# CDNOW-00007, by hand: orders 1997-01-01, 1997-10-11 (+283 d), 1998-03-22 (+162 d): rhythm 222.5 days;
+	# 99 days silent -> ratio 0.4449 -> 100 points. Last 90 days (after 1998-03-31): nothing; the 90 before:
+	# 1 order, 138.50 -> both trends -100% -> 0 points. Nothing overdue: 100. Tenure 544 days: 100.
+	# Score (100*30 + 0*20 + 0*20 + 100*20 + 100*10) / 100 = 60 -> Amber. At stake (365 d): 97.43 + 138.50.
+	c7 = scores[6]
+	assert (c7["customer"], c7["score"], c7["status"]) == ("CDNOW-00007", "60", "Amber")
+	assert (c7["recency_raw"], c7["recency_points"], c7["recency_weight"]) == ("0.4449", "100", "30")
+	assert (c7["order_trend_raw"], c7["order_trend_points"]) == ("-100", "0")
+	assert (c7["revenue_trend_points"], c7["payment_points"], c7["tenure_raw"]) == ("0", "100", "544")
+	assert c7["revenue_at_stake_365d"] == "235.93"
+	c7_flags = [(f["rule"], f["severity"], f["followup"]) for f in flags if f["customer"] == "CDNOW-00007"]
+	assert c7_flags == [("Order frequency drop", "Medium", "open"), ("Revenue drop", "High", "open")]
+
+	# The band table agrees with scores.csv.
+	bands = section(text, "Health bands")
+	assert bands[0].split() == ["Band", "Customers", "Share"]
+	for status in ("Green", "Amber", "Red", "Insufficient Data"):
+		count = sum(r["status"] == status for r in scores)
+		line = next(line for line in bands if line.strip().startswith(status))
+		assert line.split()[-2:] == [str(count), f"{count / 300 * 100:.1f}%"]
+	assert bands[-1].split() == ["Total", "300", "100.0%"]
+
+	rules = section(text, "Red flags by rule")
+	assert next(line for line in rules if "Long silence" in line).split()[-2:] == [
+		"Medium",
+		str(sum(f["rule"] == "Long silence" for f in flags)),
+	]
+
+	# The top 20: lowest scores of scores.csv, in order, with two reasons each.
+	top = section(text, "20 most at-risk customers (lowest score first)")
+	rows = [re.match(r"\s+(\d+)\s+(CDNOW-\d+)\s+(\d+)\s+(\w+)\s+([\d,.]+)\s+(\d+)$", line) for line in top]
+	ranked = [m for m in rows if m]
+	assert [int(m.group(1)) for m in ranked] == list(range(1, 21))
+	by_name = {r["customer"]: r for r in scores}
+	listed = [int(m.group(3)) for m in ranked]
+	assert listed == sorted(listed)
+	assert listed == sorted(int(r["score"]) for r in scores if r["score"])[:20]
+	assert all(by_name[m.group(2)]["score"] == m.group(3) for m in ranked)
+	assert sum(line.startswith("         - ") for line in top) == 40
+
+	assert f"Follow-ups: {len(flags)} to open, 0 to keep, 0 to resolve" in text
+	assert "first 10 to open (most severe first):" in text
+
+
+def test_second_run_opens_nothing(loaded, tmp_path, capsys):
+	assert run(loaded, tmp_path / "r1") == 0
+	first = read_csv(tmp_path / "r1" / "followups.csv")
+	capsys.readouterr()
+	assert run(loaded, tmp_path / "r2") == 0
+	text = capsys.readouterr().out
+	assert f"Follow-ups: 0 to open, {len(first)} to keep, 0 to resolve" in text
+	again = read_csv(tmp_path / "r2" / "followups.csv")
+	assert {r["action"] for r in again} == {"keep"}
+	assert all(r["ref"].startswith("CSM-RF-") for r in again)
+
+
+def test_dry_run_leaves_the_store_alone(loaded, tmp_path, capsys):
+	assert run(loaded, tmp_path / "r1", "--dry-run") == 0
+	assert "(dry run: the follow-up store was not changed)" in capsys.readouterr().out
+	assert run(loaded, tmp_path / "r2") == 0
+	assert "0 to keep" in capsys.readouterr().out
+
+
+def test_company_filter(loaded, tmp_path, capsys):
+	assert run(loaded, tmp_path / "r", "--company", "Other Co", "--dry-run") == 0
+	bands = section(capsys.readouterr().out, "Health bands")
+	assert next(line for line in bands if "Insufficient Data" in line).split()[-2:] == ["300", "100.0%"]
+
+
+@pytest.mark.parametrize(
+	"as_of, message",
+	[
+		(
+			"1996-12-31",
+			"--as-of 1996-12-31 is before the first invoice in {db}; choose a date from 1997-01-01 to 1998-06-29",
+		),
+		(
+			"1998-06-30",
+			"--as-of 1998-06-30 is after the last invoice in {db}; choose a date from 1997-01-01 to 1998-06-29",
+		),
+		("30-06-1998", '--as-of "30-06-1998" is not a date (expected YYYY-MM-DD)'),
+	],
+)
+def test_bad_as_of(loaded, tmp_path, capsys, as_of, message):
+	assert main(["run", "--db", str(loaded), "--as-of", as_of, "--out", str(tmp_path / "r")]) == 2
+	err = capsys.readouterr().err
+	assert err == f"csm-extension: error: {message.format(db=loaded)}\n"
+	assert not (tmp_path / "r").exists()
+
+
+def test_missing_column(tmp_path, capsys):
+	bad = tmp_path / "sales_invoices.csv"
+	lines = (SLICE / "sales_invoices.csv").read_text().splitlines()
+	header = lines[0].split(",")
+	drop = header.index("Payment Due Date")
+	bad.write_text(
+		"\n".join(",".join(c for i, c in enumerate(line.split(",")) if i != drop) for line in lines)
+	)
+	db = tmp_path / "x.sqlite"
+	args = ["load", "--db", str(db), "--customers", str(SLICE / "customers.csv"), "--invoices", str(bad)]
+	assert main(args) == 2
+	assert capsys.readouterr().err == (
+		'csm-extension: error: sales_invoices.csv line 1, column "Payment Due Date": missing required column\n'
+	)
+	# Nothing was loaded, so there is nothing to run on.
+	assert main(["run", "--db", str(db), "--as-of", AS_OF]) == 2
+	assert "holds no submitted sales invoices" in capsys.readouterr().err
+
+
+def test_bad_rules_file_and_missing_db(loaded, tmp_path, capsys):
+	rules = tmp_path / "rules.json"
+	rules.write_text('{"rules": [')
+	assert main(["run", "--db", str(loaded), "--as-of", AS_OF, "--rules", str(rules)]) == 2
+	assert "not valid JSON" in capsys.readouterr().err
+	assert main(["run", "--db", str(tmp_path / "none.sqlite"), "--as-of", AS_OF]) == 2
+	assert "no database at" in capsys.readouterr().err
+	assert not (tmp_path / "none.sqlite").exists()
+
+
+def test_load_cdnow_text_file(tmp_path, capsys):
+	txt = tmp_path / "CDNOW_master.txt"
+	txt.write_text(" 00001 19970101  1   11.77\n 00002 19970112  1   12.00\n 00002 19970112  5   77.00\n")
+	db = tmp_path / "c.sqlite"
+	assert main(["load", "--db", str(db), "--cdnow", str(txt), "--work-dir", str(tmp_path / "conv")]) == 0
+	assert "Loaded 2 customers and 2 sales invoices" in capsys.readouterr().out
+	assert read_csv(tmp_path / "conv" / "sales_invoices.csv")[1]["Net Total (Company Currency)"] == "89.00"
+
+
+def test_load_needs_something(tmp_path, capsys):
+	assert main(["load", "--db", str(tmp_path / "x.sqlite")]) == 2
+	assert "nothing to load" in capsys.readouterr().err
