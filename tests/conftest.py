@@ -25,10 +25,13 @@ def mariadb_server():
 	"""Connection kwargs of a private MariaDB for the whole session; missing binaries fail the tests."""
 	if os.environ.get(SKIP_ENV) == "1":
 		pytest.skip(f"{SKIP_ENV}=1: MariaDB tests skipped ({INSTALL_HINT} to run them)")
+	missing = None
 	try:
 		find_binaries()
 	except MariaDBUnavailable as e:
-		pytest.fail(f"{e} (or set {SKIP_ENV}=1 to skip the MariaDB tests)", pytrace=False)
+		missing = str(e)
+	if missing:
+		pytest.fail(f"{missing} (or set {SKIP_ENV}=1 to skip the MariaDB tests)", pytrace=False)
 	with private_mariadb() as params:
 		yield params
 

@@ -23,6 +23,11 @@ SNIPPETS: dict[str, dict[str, str]] = {
 		"mariadb": "DATEDIFF({a}, {b})",
 		"sqlite": "CAST(julianday({a}) - julianday({b}) AS INTEGER)",
 	},
+	# A DATE and a text joined by one space: sorts by date first because ISO dates have a fixed width.
+	"date_and_text": {
+		"mariadb": "CONCAT({date}, ' ', {text})",
+		"sqlite": "({date} || ' ' || {text})",
+	},
 }
 
 _PYFORMAT = re.compile(r"%\((\w+)\)s")
@@ -35,6 +40,17 @@ def to_date(value: Any) -> date | None:
 	if isinstance(value, datetime):
 		return value.date()
 	return date.fromisoformat(str(value)[:10])
+
+
+def to_text(value: Any) -> str | None:
+	"""A string result as `str` (PyMySQL returns some GROUP_CONCAT and CONCAT results as bytes)."""
+	return value.decode() if isinstance(value, bytes | bytearray) else value
+
+
+def to_dates(value: Any) -> list[date]:
+	"""The dates of a `GROUP_CONCAT(date_column)` (comma-separated ISO dates; NULL is none)."""
+	text = to_text(value)
+	return [date.fromisoformat(d) for d in text.split(",")] if text else []
 
 
 def to_float(value: Any) -> float:
