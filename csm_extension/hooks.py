@@ -6,7 +6,8 @@ app_description = (
 )
 app_email = "dev@csm-extension.local"
 app_license = "MIT"
-required_apps = ["erpnext"]
+# "org/repo" form: a bare "erpnext" makes install-app ask the GitHub API for the org.
+required_apps = ["frappe/erpnext"]
 export_python_type_annotations = True
 
 after_install = "csm_extension.setup.install.after_install"

@@ -176,3 +176,17 @@ def test_scorecard_validation(tmp_path, measure, message):
 	path.write_text(json.dumps({"scorecard": {"measures": [measure]}}))
 	with pytest.raises(ConfigError, match=message):
 		load_config(path)
+
+
+def test_segment_trees_cover_the_subtree():
+	# Inside a site a rule on a parent group is expanded to the group and everything below it.
+	base = {"name": "Any", "signal": "days_since_last_invoice", "operator": ">=", "threshold": 0}
+	rule = replace(
+		parse_rule({**base, "customer_group": "All Customer Groups"}),
+		customer_group_tree=("All Customer Groups", "Commercial"),
+	)
+	assert set(flags_for([rule])) == {("A", "Any")}  # A is Commercial, B Individual
+	rule = replace(parse_rule({**base, "territory": "World"}), territory_tree=("World", "Europe", "Asia"))
+	assert set(flags_for([rule])) == {("A", "Any"), ("B", "Any")}
+	with pytest.raises(ConfigError, match='unknown field "territory_tree"'):
+		parse_rule({**base, "territory_tree": ["x"]})

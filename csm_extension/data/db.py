@@ -201,7 +201,8 @@ class FrappeDatabase(Database):
 		self._db = frappe.db
 
 	def _execute(self, query: str, params: Params) -> list[tuple]:
-		return list(self._db.sql(query, params))
+		# frappe.db.sql wraps a None into a one-value tuple, which PyMySQL would try to format into the query.
+		return list(self._db.sql(query) if params is None else self._db.sql(query, params))
 
 	def _executemany(self, query: str, rows: Sequence[Mapping[str, Any]]) -> None:
 		for row in rows:

@@ -12,7 +12,7 @@ from csm_extension.engine.rules import OPERATORS, SEVERITIES, SIGNALS, Rule
 from csm_extension.engine.scoring import DIRECTIONS, MEASURES, Measure, Scorecard
 
 DEFAULTS_PATH = Path(__file__).with_name("defaults.json")
-RULE_FIELDS = {f for f in Rule.__dataclass_fields__}
+RULE_FIELDS = set(Rule.__dataclass_fields__) - {"customer_group_tree", "territory_tree"}
 
 
 class ConfigError(ValueError):

@@ -33,11 +33,16 @@ class Rule:
 	territory: str | None = None
 	enabled: bool = True
 	description: str = ""
+	# Inside a site the shell fills these from ERPNext's trees: the group (territory) and all below it.
+	customer_group_tree: tuple[str, ...] = ()
+	territory_tree: tuple[str, ...] = ()
 
 	def applies_to(self, facts: CustomerFacts) -> bool:
-		if self.customer_group and facts.customer_group != self.customer_group:
+		if self.customer_group and facts.customer_group not in (
+			self.customer_group_tree or (self.customer_group,)
+		):
 			return False
-		return not (self.territory and facts.territory != self.territory)
+		return not (self.territory and facts.territory not in (self.territory_tree or (self.territory,)))
 
 
 @dataclass(frozen=True)

@@ -81,8 +81,9 @@ def on_validate(doc) -> None:
 	else:
 		doc.open_key = None
 		doc.resolved_on = doc.resolved_on or getdate(today())
-	if not doc.severity and doc.rule:
-		doc.severity = frappe.db.get_value("CSM Red Flag Rule", doc.rule, "severity")
+	if doc.is_new() and doc.rule:
+		# A flag's severity is its rule's (the Select would otherwise default to its first option).
+		doc.severity = frappe.db.get_value("CSM Red Flag Rule", doc.rule, "severity") or doc.severity
 
 
 def on_update(doc) -> None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import frappe
 from frappe import _
+from frappe.utils.nestedset import get_descendants_of
 
 from csm_extension.engine.config import (
 	ConfigError,
@@ -71,11 +74,26 @@ def engine_config(log=True) -> EngineConfig:
 		"CSM Red Flag Rule", filters={"enabled": 1}, fields=["name", "rule_name", *RULE_FIELDS]
 	):
 		try:
-			rules.append(parse_rule(rule_data(doc), default_window=scorecard.window_days))
+			rules.append(with_trees(parse_rule(rule_data(doc), default_window=scorecard.window_days)))
 		except ConfigError as e:
 			if log:
 				frappe.log_error(title=f"CSM rule skipped: {doc.name}", message=str(e))
 	return EngineConfig(tuple(rules), scorecard, settings.stake_window_days or 365)
+
+
+def with_trees(rule):
+	"""A rule on a customer group or territory covers everything below it, as ERPNext's trees do."""
+
+	def tree(doctype, name):
+		if not name or not frappe.db.exists(doctype, name):
+			return ()
+		return (name, *get_descendants_of(doctype, name, ignore_permissions=True))
+
+	return replace(
+		rule,
+		customer_group_tree=tree("Customer Group", rule.customer_group),
+		territory_tree=tree("Territory", rule.territory),
+	)
 
 
 def customer_csm(customer: str, settings=None) -> str | None:

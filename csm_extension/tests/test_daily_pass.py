@@ -82,7 +82,7 @@ class TestDailyPass(FrappeTestCase):
 		self.assertAlmostEqual(flags["Revenue drop"].observed_value, 200 / 3, places=3)
 		todo = frappe.get_doc("ToDo", flags["Revenue drop"].todo)
 		self.assertEqual((todo.allocated_to, todo.status, todo.priority), (self.csm, "Open", "High"))
-		self.assertEqual(str(todo.date), day(3))  # High severity: due in 3 days (CSM Settings)
+		self.assertEqual(getdate(todo.date), getdate(day(3)))  # High severity: due in 3 days (CSM Settings)
 
 		overdue = open_flags(self.overdue)
 		self.assertEqual(set(overdue), {"Overdue invoices"})
@@ -112,7 +112,7 @@ class TestDailyPass(FrappeTestCase):
 		)
 		self.assertEqual(len(resolved), 3)
 		for flag in resolved:
-			self.assertEqual((str(flag.resolved_on), flag.open_key), (str(AS_OF), None))
+			self.assertEqual((getdate(flag.resolved_on), flag.open_key), (AS_OF, None))
 			self.assertEqual(frappe.db.get_value("ToDo", flag.todo, "status"), "Closed")
 
 	def test_due_health_check_opens_one_todo(self):
@@ -132,7 +132,9 @@ class TestDailyPass(FrappeTestCase):
 		check = frappe.get_doc("CSM Health Check", checks[0].name)
 		check.status = "Completed"
 		check.save()
-		self.assertEqual(str(frappe.db.get_value("Customer", self.rhythm, "csm_next_health_check")), day(90))
+		self.assertEqual(
+			getdate(frappe.db.get_value("Customer", self.rhythm, "csm_next_health_check")), getdate(day(90))
+		)
 		self.assertEqual(frappe.db.get_value("ToDo", check.todo, "status"), "Closed")
 
 	def test_dry_run_writes_nothing(self):

@@ -1,6 +1,6 @@
 import frappe
 from frappe.tests.utils import FrappeTestCase
-from frappe.utils import add_days, today
+from frappe.utils import add_days, getdate, today
 
 from csm_extension.tests.utils import make_customer, make_user
 
@@ -47,7 +47,7 @@ class TestCSMNPSResponse(FrappeTestCase):
 		self.assertEqual(
 			(todo.allocated_to, todo.reference_name, todo.priority), (self.csm, response.name, "High")
 		)
-		self.assertEqual(str(todo.date), add_days(today(), 2))
+		self.assertEqual(getdate(todo.date), getdate(add_days(today(), 2)))
 		self.assertIn("Too slow", todo.description)
 		self.assertEqual(frappe.db.get_value("Customer", self.customer, "csm_last_nps_score"), 3)
 
