@@ -27,6 +27,7 @@ doc_events = {
 }
 
 scheduler_events = {
+	"daily": ["csm_extension.tasks.daily_surveys"],
 	"daily_long": ["csm_extension.tasks.daily"],
 }
 

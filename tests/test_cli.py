@@ -100,7 +100,16 @@ def test_run_summary_and_csvs(loaded, tmp_path, capsys):
 	)
 	assert c1["days_since_last_invoice"] == "544"
 	c1_flags = [(f["rule"], f["value"], f["explanation"]) for f in flags if f["customer"] == "CDNOW-00001"]
-	assert c1_flags == [("Long silence", "544", "No invoice for 544 days (last on 1997-01-01)")]
+	# One order, no rhythm: 544 days > 180 (long silence) and 544 / 365 = 1.4904 of the churn horizon (> 1).
+	assert sorted(c1_flags) == [
+		(
+			"Churn detected",
+			"1.4904",
+			"Likely churned: no order for 544 days — no rhythm yet, churn after 365 days. "
+			"Confirm with a reason or reach out.",
+		),
+		("Long silence", "544", "No invoice for 544 days (last on 1997-01-01)"),
+	]
 
 	# CDNOW-00007, by hand: orders 1997-01-01, 1997-10-11 (+283 d), 1998-03-22 (+162 d): rhythm 222.5 days;
 	# 99 days silent -> ratio 0.4449 -> 100 points. Last 90 days (after 1998-03-31): nothing; the 90 before:

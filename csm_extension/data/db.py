@@ -23,6 +23,11 @@ SNIPPETS: dict[str, dict[str, str]] = {
 		"mariadb": "DATEDIFF({a}, {b})",
 		"sqlite": "CAST(julianday({a}) - julianday({b}) AS INTEGER)",
 	},
+	# A DATE expression minus `n` days; `n` is a literal int, written in since SQLite's modifier is text.
+	"date_minus_days": {
+		"mariadb": "DATE_SUB({d}, INTERVAL {n} DAY)",
+		"sqlite": "date({d}, '-{n} days')",
+	},
 	# A DATE and a text joined by one space: sorts by date first because ISO dates have a fixed width.
 	"date_and_text": {
 		"mariadb": "CONCAT({date}, ' ', {text})",

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from csm_extension.engine.rules import OPERATORS, SEVERITIES, SIGNALS, Rule
+from csm_extension.engine.rules import OPERATORS, SEVERITIES, SIGNALS, ChurnPolicy, Rule
 from csm_extension.engine.scoring import DIRECTIONS, MEASURES, Measure, Scorecard
 
 DEFAULTS_PATH = Path(__file__).with_name("defaults.json")
@@ -24,6 +24,7 @@ class EngineConfig:
 	rules: tuple[Rule, ...]
 	scorecard: Scorecard
 	stake_window_days: int = 365
+	churn: ChurnPolicy = ChurnPolicy()
 
 	@property
 	def windows(self) -> tuple[int, ...]:
@@ -166,10 +167,10 @@ def parse_config(data: Mapping[str, Any], defaults: EngineConfig | None = None) 
 	"""A whole configuration; a file with only "rules" keeps the default scorecard, and vice versa."""
 	if not isinstance(data, Mapping):
 		raise ConfigError('the configuration must be a JSON object with "rules" and/or "scorecard"')
-	unknown = sorted(set(data) - {"rules", "scorecard", "stake_window_days"})
+	unknown = sorted(set(data) - {"rules", "scorecard", "stake_window_days", "churn"})
 	if unknown:
 		raise ConfigError(
-			f'unknown top-level field "{unknown[0]}" (known: rules, scorecard, stake_window_days)'
+			f'unknown top-level field "{unknown[0]}" (known: rules, scorecard, stake_window_days, churn)'
 		)
 	missing = [part for part in ("rules", "scorecard") if part not in data and defaults is None]
 	if missing:
@@ -186,7 +187,17 @@ def parse_config(data: Mapping[str, Any], defaults: EngineConfig | None = None) 
 	if dupes:
 		raise ConfigError(f'rule "{dupes[0]}": field "name" is used by more than one rule')
 	stake = data.get("stake_window_days", defaults.stake_window_days if defaults else 365)
-	return EngineConfig(rules, scorecard, _positive_int(stake, "configuration", "stake_window_days"))
+	churn = parse_churn(data["churn"]) if "churn" in data else (defaults.churn if defaults else ChurnPolicy())
+	return EngineConfig(rules, scorecard, _positive_int(stake, "configuration", "stake_window_days"), churn)
+
+
+def parse_churn(data: Mapping[str, Any]) -> ChurnPolicy:
+	if not isinstance(data, Mapping):
+		raise ConfigError('field "churn" must be an object with "multiple" and "fixed_days"')
+	multiple = data.get("multiple", 3.0)
+	if not _is_number(multiple) or multiple <= 1:
+		raise ConfigError(f'churn: field "multiple" must be a number above 1, got {multiple!r}')
+	return ChurnPolicy(float(multiple), _positive_int(data.get("fixed_days", 365), "churn", "fixed_days"))
 
 
 def default_config() -> EngineConfig:

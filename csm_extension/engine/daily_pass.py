@@ -44,7 +44,7 @@ def run_daily_pass(
 	if stale is not None:
 		raise ValueError(f"facts for {stale.customer} are as of {stale.as_of}, the pass runs as of {as_of}")
 	scores = {f.customer: score_customer(f, config.scorecard) for f in facts}
-	flags = evaluate_rules(config.rules, facts, scores)
+	flags = evaluate_rules(config.rules, facts, scores, config.churn)
 	plan = plan_followups(flags, open_items, closed_items, config.rules, as_of)
 	return PassResult(as_of, scores, flags, plan)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import operator as op
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from csm_extension.engine.models import CustomerFacts
 from csm_extension.engine.scoring import HealthScore
@@ -103,6 +103,34 @@ def _explain_score(f, s, w, v):
 	return f"Health score {v:g} ({s.status})" + (f" — weakest: {'; '.join(weak)}" if weak else "")
 
 
+@dataclass(frozen=True)
+class ChurnPolicy:
+	"""A customer is taken as churned once its silence passes `multiple` × its own rhythm, or
+	`fixed_days` while it has no rhythm yet."""
+
+	multiple: float = 3.0
+	fixed_days: int = 365
+
+	def horizon(self, f: CustomerFacts) -> float:
+		return self.multiple * f.typical_gap_days if f.typical_gap_days else float(self.fixed_days)
+
+
+def _churn_ratio(f, s, w, policy: ChurnPolicy):
+	# Already churned (confirmed by a CSM): nothing left to detect.
+	if f.days_since_last_invoice is None or f.extra.get("churned"):
+		return None
+	return f.days_since_last_invoice / policy.horizon(f)
+
+
+def _explain_churn(f, s, w, v, policy: ChurnPolicy):
+	days = f.days_since_last_invoice
+	if f.typical_gap_days:
+		basis = f"{days / f.typical_gap_days:.1f}× the usual {f.typical_gap_days:g}-day rhythm (churn at {policy.multiple:g}×)"
+	else:
+		basis = f"no rhythm yet, churn after {policy.fixed_days} days"
+	return f"Likely churned: no order for {days} days — {basis}. Confirm with a reason or reach out."
+
+
 def _extra(key):
 	return lambda f, s, w: f.extra.get(key)
 
@@ -185,6 +213,14 @@ SIGNALS: dict[str, Signal] = {
 		lambda f, s, w, v: f"Last NPS answer was {v:g}/10" + (" (detractor)" if v <= 6 else ""),
 		lambda f: (),
 	),
+	# Bound to the configuration's ChurnPolicy by evaluate_rules.
+	"churn_horizon_ratio": Signal(
+		"Silence ÷ churn horizon",
+		"ratio",
+		lambda f, s, w: _churn_ratio(f, s, w, ChurnPolicy()),
+		lambda f, s, w, v: _explain_churn(f, s, w, v, ChurnPolicy()),
+		_last,
+	),
 	"onboarding_overdue_days": Signal(
 		"Onboarding task overdue (days)",
 		"days",
@@ -196,10 +232,22 @@ SIGNALS: dict[str, Signal] = {
 
 
 def evaluate_rules(
-	rules: Iterable[Rule], facts: Iterable[CustomerFacts], scores: Mapping[str, HealthScore]
+	rules: Iterable[Rule],
+	facts: Iterable[CustomerFacts],
+	scores: Mapping[str, HealthScore],
+	churn: ChurnPolicy | None = None,
 ) -> list[Flag]:
 	"""Every enabled rule against every customer it applies to; a signal that cannot be measured for a
 	customer (e.g. no previous revenue for a drop) raises nothing."""
+	churn = churn or ChurnPolicy()
+	signals = {
+		**SIGNALS,
+		"churn_horizon_ratio": replace(
+			SIGNALS["churn_horizon_ratio"],
+			value=lambda f, s, w: _churn_ratio(f, s, w, churn),
+			explain=lambda f, s, w, v: _explain_churn(f, s, w, v, churn),
+		),
+	}
 	rules = [r for r in rules if r.enabled]
 	flags = []
 	for f in facts:
@@ -207,7 +255,7 @@ def evaluate_rules(
 		for rule in rules:
 			if not rule.applies_to(f):
 				continue
-			signal = SIGNALS[rule.signal]
+			signal = signals[rule.signal]
 			value = signal.value(f, score, rule.window_days)
 			if value is None or not OPERATORS[rule.operator](value, rule.threshold):
 				continue

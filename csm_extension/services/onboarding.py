@@ -21,9 +21,10 @@ def is_first_invoice(invoice) -> bool:
 
 
 def start_for_invoice(invoice) -> str | None:
-	"""Start the template plan on a customer's first sale; a later invoice starts nothing."""
+	"""Start the template plan on a customer's first sale; a later invoice starts nothing, and neither do
+	imported (historical) invoices."""
 	template = get_settings().onboarding_template
-	if invoice.is_return or not template or not is_first_invoice(invoice):
+	if frappe.flags.in_import or invoice.is_return or not template or not is_first_invoice(invoice):
 		return None
 	if frappe.db.exists("CSM Onboarding Plan", {"customer": invoice.customer, "status": OPEN_PLAN}):
 		return None

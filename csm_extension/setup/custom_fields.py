@@ -118,5 +118,12 @@ CUSTOM_FIELDS = {
 			"read_only": 1,
 			"no_copy": 1,
 		},
+		{
+			"fieldname": "csm_survey_opt_out",
+			"fieldtype": "Check",
+			"label": _("Opted out of NPS surveys"),
+			"insert_after": "csm_last_nps_date",
+			"description": _("No NPS survey emails go to this customer's contacts"),
+		},
 	]
 }

@@ -50,6 +50,7 @@ def after_install():
 	defaults = json.loads(DEFAULTS_PATH.read_text(encoding="utf-8"))
 	create_default_rules(defaults["rules"])
 	create_default_settings(defaults)
+	create_survey_defaults()
 
 
 def apply_custom_fields():
@@ -101,6 +102,46 @@ def create_default_settings(defaults):
 			},
 		)
 	settings.save(ignore_permissions=True)
+
+
+SURVEY_TEMPLATE = "CSM NPS Survey"
+SURVEY_SUBJECT = "{{ customer_name }}: how likely are you to recommend us?"
+SURVEY_MESSAGE = """<p>Hello {{ contact_name }},</p>
+<p>How likely is it that you would recommend us to a friend or colleague?
+One click, one question from 0 to 10, and a comment if you like:</p>
+<p><a href="{{ survey_link }}" style="display:inline-block;padding:10px 18px;background:#2490ef;color:#fff;
+border-radius:6px;text-decoration:none">Answer the survey</a></p>
+<p>Or open this link: <a href="{{ survey_link }}">{{ survey_link }}</a></p>
+<p>The link is personal to {{ customer_name }} and can be used once.</p>
+<p>Thank you!</p>
+"""
+
+
+SURVEY_SETTINGS = {
+	"survey_email_template": SURVEY_TEMPLATE,
+	"survey_throttle_days": 90,
+	"survey_deadline_days": 30,
+}
+
+
+def create_survey_defaults():
+	"""The survey email template, created once (admins edit it; install and migrate never overwrite it),
+	and the survey settings a site that had the app before surveys lacks. Safe to run again (patches.txt)."""
+	if not frappe.db.exists("Email Template", SURVEY_TEMPLATE):
+		frappe.get_doc(
+			{
+				"doctype": "Email Template",
+				"subject": SURVEY_SUBJECT,
+				"use_html": 1,
+				"response_html": SURVEY_MESSAGE,
+			}
+		).insert(ignore_permissions=True, set_name=SURVEY_TEMPLATE)
+	for field, value in SURVEY_SETTINGS.items():
+		# A stored value, even 0 or empty, is an admin's choice.
+		if not frappe.db.sql(
+			"SELECT 1 FROM `tabSingles` WHERE doctype = 'CSM Settings' AND field = %s", field
+		):
+			frappe.db.set_single_value("CSM Settings", field, value)
 
 
 def before_uninstall():

@@ -124,3 +124,54 @@ def open_flags(customer: str) -> dict[str, dict]:
 		fields=["name", "rule", "status", "observed_value", "explanation", "evidence", "todo"],
 	)
 	return {r.rule: r for r in rows}
+
+
+def make_customer_group(name: str) -> str:
+	if not frappe.db.exists("Customer Group", name):
+		parent = frappe.db.get_value(
+			"Customer Group", {"is_group": 1, "parent_customer_group": ("in", ("", None))}
+		)
+		frappe.get_doc(
+			{"doctype": "Customer Group", "customer_group_name": name, "parent_customer_group": parent}
+		).insert(ignore_permissions=True)
+	return name
+
+
+def make_contact(
+	customer: str, first_name: str, email: str | None = None, is_primary: int = 0, primary_of_customer=False
+) -> str:
+	"""A Contact linked to the customer through Dynamic Link, with `email` as its primary address."""
+	contact = frappe.get_doc(
+		{
+			"doctype": "Contact",
+			"first_name": first_name,
+			"is_primary_contact": is_primary,
+			"links": [{"link_doctype": "Customer", "link_name": customer}],
+		}
+	)
+	if email:
+		contact.append("email_ids", {"email_id": email, "is_primary": 1})
+	contact.insert(ignore_permissions=True)
+	if primary_of_customer:
+		frappe.db.set_value("Customer", customer, "customer_primary_contact", contact.name)
+	return contact.name
+
+
+def make_outgoing_email_account(port: int = 2525) -> str:
+	"""A default outgoing account on 127.0.0.1 (not contacted by the tests: mail stays in Email Queue)."""
+	name = "CSM Test Outgoing"
+	if not frappe.db.exists("Email Account", name):
+		frappe.get_doc(
+			{
+				"doctype": "Email Account",
+				"email_account_name": name,
+				"email_id": "csm-outgoing@example.com",
+				"smtp_server": "127.0.0.1",
+				"smtp_port": port,
+				"enable_outgoing": 1,
+				"default_outgoing": 1,
+				"no_smtp_authentication": 1,
+				"awaiting_password": 0,
+			}
+		).insert(ignore_permissions=True)
+	return name

@@ -20,6 +20,7 @@ class CSMNPSResponse(Document):
 		contact: DF.Link | None
 		customer: DF.Link
 		customer_name: DF.Data | None
+		invitation: DF.Link | None
 		naming_series: DF.Literal["CSM-NPS-.YYYY.-"]
 		response_date: DF.Date
 		score: DF.Int

@@ -34,6 +34,7 @@ class CSMRedFlagRule(Document):
 			"days_overdue",
 			"health_score",
 			"last_nps_score",
+			"churn_horizon_ratio",
 			"onboarding_overdue_days",
 		]
 		territory: DF.Link | None

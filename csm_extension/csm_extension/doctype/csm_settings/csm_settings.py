@@ -35,11 +35,16 @@ class CSMSettings(Document):
 		enabled: DF.Check
 		green_from: DF.Float
 		health_check_cadence_days: DF.Int
+		last_scheduled_survey: DF.Date | None
 		min_purchase_days: DF.Int
 		onboarding_template: DF.Link | None
 		scorecard: DF.Table[CSMScorecardMeasure]
 		stake_window_days: DF.Int
 		stall_days: DF.Int
+		survey_deadline_days: DF.Int
+		survey_email_template: DF.Link | None
+		survey_schedule: DF.Literal["", "Monthly", "Quarterly"]
+		survey_throttle_days: DF.Int
 		window_days: DF.Int
 	# end: auto-generated types
 

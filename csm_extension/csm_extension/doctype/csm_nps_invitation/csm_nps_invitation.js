@@ -1,0 +1,8 @@
+// Copyright (c) 2025, csm_extension developers and contributors
+// For license information, please see license.txt
+
+frappe.ui.form.on("CSM NPS Invitation", {
+	refresh(frm) {
+		frm.disable_save();
+	},
+});
