@@ -20,6 +20,7 @@ doc_events = {
 	},
 	"Customer": {
 		"validate": "csm_extension.overrides.customer.validate",
+		"on_update": "csm_extension.overrides.customer.on_update",
 	},
 	"ToDo": {
 		"on_update": "csm_extension.overrides.todo.on_update",

@@ -33,6 +33,12 @@ SNIPPETS: dict[str, dict[str, str]] = {
 		"mariadb": "CONCAT({date}, ' ', {text})",
 		"sqlite": "({date} || ' ' || {text})",
 	},
+	# A DATE as a whole number of days, the same as Python's `date.toordinal()`: integers are cheaper
+	# to concatenate, send and parse than ISO dates.
+	"day_number": {
+		"mariadb": "(TO_DAYS({date}) - 365)",
+		"sqlite": "(CAST(julianday({date}) AS INTEGER) - 1721424)",
+	},
 }
 
 _PYFORMAT = re.compile(r"%\((\w+)\)s")
@@ -56,6 +62,12 @@ def to_dates(value: Any) -> list[date]:
 	"""The dates of a `GROUP_CONCAT(date_column)` (comma-separated ISO dates; NULL is none)."""
 	text = to_text(value)
 	return [date.fromisoformat(d) for d in text.split(",")] if text else []
+
+
+def to_ints(value: Any) -> list[int]:
+	"""The integers of a `GROUP_CONCAT(integer_expression)` (comma-separated; NULL is none)."""
+	text = to_text(value)
+	return [int(n) for n in text.split(",")] if text else []
 
 
 def to_float(value: Any) -> float:

@@ -1,20 +1,29 @@
 """Customer facts straight from `tabCustomer` and `tabSales Invoice`, set-based.
 
-`load_facts` returns exactly what `engine.facts.compute_facts` returns for the same rows, in THREE
+`load_facts` returns exactly what `engine.facts.compute_facts` returns for the same rows, in TWO
 statements whatever the number of customers or windows:
 
-1. enabled customers;
-2. one pass over submitted invoices grouped by customer: counts and sums with conditional aggregation
-   for lifetime and every requested window at once (boundaries computed in Python), the last order
-   as MAX of "date name", and the distinct purchase dates as one GROUP_CONCAT per customer, from which
-   Python takes the median gap with the engine's own `median_gap`;
-3. the overdue invoices, for the amount and the evidence list.
+1. the enabled customers LEFT JOIN their submitted invoices, grouped by customer: counts and sums with
+   conditional aggregation for lifetime and every requested window at once (boundaries computed in
+   Python), the last order as MAX of "date name", and the purchase days of orders as one GROUP_CONCAT
+   of day numbers per customer, from which Python takes the first purchase, the distinct days and
+   their median gap;
+2. the overdue invoices, for the amount and the evidence list.
+
+What it costs, measured on 1M invoices of 2 KB for 100k customers with `COVERING_INDEX`
+(benchmarks/bench_daily_pass.py):
+- Day numbers (TO_DAYS / julianday) rather than dates, without DISTINCT: a DISTINCT GROUP_CONCAT keeps
+  a tree per customer; Python de-duplicates while it parses the integers. The list grows with the
+  customer's orders, so the statement raises `group_concat_max_len` for itself (MariaDB's 1 MB default
+  would cut a customer's list after about 140,000 orders).
+- Customers joined in rather than read by a statement of their own: one row per customer instead of
+  two, and no Python join.
+- The overdue invoices stay a statement of their own: folding them into the GROUP BY evaluated their
+  conditions on every invoice and cost more than the separate index scan.
 
 Why not window functions for the median (LAG, then ROW_NUMBER/COUNT OVER): MariaDB materialises each
 window level in a temporary table with the 563-byte customer key, which spills to disk; measured on
-200,000 invoices that took 3-4x the time of the whole customer GROUP BY. A customer's purchase dates
-are bounded by the calendar (11 bytes a day), so the GROUP_CONCAT stays far below MariaDB's 1 MB
-`group_concat_max_len` default.
+200,000 invoices that took 3-4x the time of the whole customer GROUP BY.
 """
 
 from __future__ import annotations
@@ -23,12 +32,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 
-from csm_extension.data.db import Database, to_date, to_dates, to_float, to_text
-from csm_extension.engine.facts import median_gap, window_bounds
-from csm_extension.engine.models import CustomerFacts, WindowFacts
+from csm_extension.data.db import Database, to_date, to_float, to_ints, to_text
+from csm_extension.engine.facts import window_bounds
+from csm_extension.engine.models import MIN_PURCHASES_FOR_RHYTHM, CustomerFacts, WindowFacts
 
-# Lets statements 2 and 3 read this index instead of the wide invoice rows, in customer order (no
-# temporary table for the GROUP BY). `docstatus` leads so drafts and cancelled invoices are skipped.
+# Lets both statements read this index instead of the wide invoice rows, in customer order (no
+# temporary table for the GROUP BY), and the join find a customer's invoices with one index dive.
 # The primary key `name` rides along in every InnoDB secondary index.
 COVERING_INDEX = (
 	"csm_customer_facts",
@@ -44,32 +53,30 @@ COVERING_INDEX = (
 	),
 )
 
-_CUSTOMERS = """
-SELECT `name`, `customer_name`, `customer_group`, `territory`
-FROM `tabCustomer`
-WHERE `disabled` = 0
-"""
+# MariaDB only (SET STATEMENT ... FOR); SQLite's group_concat has no such limit.
+_MARIADB_PREFIX = "SET STATEMENT group_concat_max_len = 4294967295 FOR"
 
 _FACTS = """
-SELECT si.`customer`,
-	SUM(CASE WHEN si.`is_return` = 0 THEN 1 ELSE 0 END),
-	GROUP_CONCAT(DISTINCT CASE WHEN si.`is_return` = 0 THEN si.`posting_date` END),
-	MIN(CASE WHEN si.`is_return` = 0 THEN si.`posting_date` END),
-	MAX(CASE WHEN si.`is_return` = 0 THEN {last_order} END),
-	SUM(si.`base_net_total`)
+{prefix} SELECT c.`name`, c.`customer_name`, c.`customer_group`, c.`territory`,
+	COUNT(CASE WHEN si.`is_return` = 0 THEN 1 END),
+	SUM(si.`base_net_total`),
+	GROUP_CONCAT(CASE WHEN si.`is_return` = 0 THEN {day} END),
+	MAX(CASE WHEN si.`is_return` = 0 THEN {last_order} END)
 	{window_columns}
-FROM `tabSales Invoice` si
-WHERE si.`docstatus` = 1 AND si.`posting_date` <= %(as_of)s {company_filter}
-GROUP BY si.`customer`
+FROM `tabCustomer` c
+LEFT JOIN `tabSales Invoice` si ON si.`customer` = c.`name`
+	AND si.`docstatus` = 1 AND si.`posting_date` <= %(as_of)s {company_filter}
+WHERE c.`disabled` = 0
+GROUP BY c.`name`
 """
 
 _WINDOW_COLUMNS = """,
-	SUM(CASE WHEN si.`posting_date` > %(recent_{d})s AND si.`is_return` = 0 THEN 1 ELSE 0 END),
-	SUM(CASE WHEN si.`posting_date` > %(recent_{d})s THEN si.`base_net_total` ELSE 0 END),
+	COUNT(CASE WHEN si.`posting_date` > %(recent_{d})s AND si.`is_return` = 0 THEN 1 END),
+	SUM(CASE WHEN si.`posting_date` > %(recent_{d})s THEN si.`base_net_total` END),
+	COUNT(CASE WHEN si.`posting_date` > %(previous_{d})s AND si.`posting_date` <= %(recent_{d})s
+		AND si.`is_return` = 0 THEN 1 END),
 	SUM(CASE WHEN si.`posting_date` > %(previous_{d})s AND si.`posting_date` <= %(recent_{d})s
-		AND si.`is_return` = 0 THEN 1 ELSE 0 END),
-	SUM(CASE WHEN si.`posting_date` > %(previous_{d})s AND si.`posting_date` <= %(recent_{d})s
-		THEN si.`base_net_total` ELSE 0 END)"""
+		THEN si.`base_net_total` END)"""
 
 _OVERDUE = """
 SELECT si.`customer`, si.`name`, si.`due_date`, si.`outstanding_amount`
@@ -101,13 +108,14 @@ def load_facts(
 		params[f"recent_{days}"], params[f"previous_{days}"] = window_bounds(as_of, days)
 	company_filter = "AND si.`company` = %(company)s" if company is not None else ""
 
-	customers = db.sql(_CUSTOMERS)
 	facts_query = _FACTS.format(
+		prefix=_MARIADB_PREFIX if db.dialect == "mariadb" else "",
 		company_filter=company_filter,
+		day=db.snippet("day_number", date="si.`posting_date`"),
 		last_order=db.snippet("date_and_text", date="si.`posting_date`", text="si.`name`"),
 		window_columns="".join(_WINDOW_COLUMNS.format(d=days) for days in windows),
 	)
-	aggregates = {row[0]: row[1:] for row in db.sql(facts_query, params)}
+	rows = db.sql(facts_query, params)
 	overdue = defaultdict(list)
 	for customer, name, due_date, outstanding in db.sql(
 		_OVERDUE.format(company_filter=company_filter), params
@@ -115,53 +123,68 @@ def load_facts(
 		overdue[customer].append((to_date(due_date), name, to_float(outstanding)))
 
 	result = []
-	for name, customer_name, customer_group, territory in sorted(customers):
-		base = {
-			"customer": name,
-			"as_of": as_of,
-			"customer_name": customer_name,
-			"customer_group": customer_group,
-			"territory": territory,
-		}
-		row = aggregates.get(name)
-		if row is None:
-			base["windows"] = {days: WindowFacts(days=days) for days in windows}
+	no_overdue = ()
+	# Sorted here rather than in SQL: Python's order of names, not the database collation's.
+	rows.sort(key=lambda row: row[0])
+	for name, customer_name, customer_group, territory, orders, revenue, days, last_order, *sums in rows:
+		days = to_ints(days)
+		if days:
+			days = sorted(set(days))
+			first = date.fromordinal(days[0])
+			last_order = to_text(last_order)
+			last_date, last_invoice = date.fromisoformat(last_order[:10]), last_order[11:]
 		else:
-			base.update(_from_aggregates(row, windows))
-		# Sorted here rather than in SQL: Python's order of names, not the database collation's.
-		dues = sorted(overdue.get(name, ()))
+			first = last_date = last_invoice = None
+		dues = overdue.get(name, no_overdue)
 		if dues:
-			base["overdue_amount"] = sum(amount for _, _, amount in dues)
-			base["overdue_invoices"] = tuple(invoice for _, invoice, _ in dues)
-			base["oldest_overdue_days"] = (as_of - dues[0][0]).days
-		result.append(CustomerFacts(**base))
+			dues.sort()
+			overdue_amount = sum(amount for _, _, amount in dues)
+			overdue_invoices = tuple(invoice for _, invoice, _ in dues)
+			oldest_overdue_days = (as_of - dues[0][0]).days
+		else:
+			overdue_amount, overdue_invoices, oldest_overdue_days = 0.0, (), 0
+		result.append(
+			CustomerFacts(
+				customer=name,
+				as_of=as_of,
+				customer_name=customer_name,
+				customer_group=customer_group,
+				territory=territory,
+				first_invoice_date=first,
+				last_invoice_date=last_date,
+				last_invoice=last_invoice,
+				orders=orders,
+				purchase_days=len(days),
+				lifetime_revenue=to_float(revenue),
+				typical_gap_days=median_gap_of_days(days),
+				windows={
+					d: WindowFacts(
+						d,
+						int(sums[i]),
+						to_float(sums[i + 1]),
+						int(sums[i + 2]),
+						to_float(sums[i + 3]),
+					)
+					for d, i in zip(windows, range(0, 4 * len(windows), 4), strict=True)
+				},
+				overdue_amount=overdue_amount,
+				overdue_invoices=overdue_invoices,
+				oldest_overdue_days=oldest_overdue_days,
+			)
+		)
 	return result
 
 
-def _from_aggregates(row: tuple, windows: list[int]) -> dict:
-	orders, purchase_dates, first, last_order, revenue, *window_sums = row
-	purchase_dates = to_dates(purchase_dates)
-	last_order = to_text(last_order)
-	window_facts = {}
-	for i, days in enumerate(windows):
-		recent_orders, recent_revenue, previous_orders, previous_revenue = window_sums[4 * i : 4 * i + 4]
-		window_facts[days] = WindowFacts(
-			days=days,
-			recent_orders=int(recent_orders or 0),
-			recent_revenue=to_float(recent_revenue),
-			previous_orders=int(previous_orders or 0),
-			previous_revenue=to_float(previous_revenue),
-		)
-	return {
-		"first_invoice_date": to_date(first),
-		"last_invoice_date": to_date(last_order[:10]) if last_order else None,
-		"last_invoice": last_order[11:] if last_order else None,
-		"orders": int(orders or 0),
-		"purchase_days": len(purchase_dates),
-		"lifetime_revenue": to_float(revenue),
-		"typical_gap_days": median_gap(purchase_dates),
-		"windows": window_facts,
-	}
+def median_gap_of_days(days: list[int]) -> float | None:
+	"""`engine.facts.median_gap` for sorted distinct day numbers, without building dates and
+	timedeltas: the median of the gaps as statistics.median takes it."""
+	if len(days) < MIN_PURCHASES_FOR_RHYTHM:
+		return None
+	gaps = sorted([b - a for a, b in zip(days, days[1:], strict=False)])
+	mid = len(gaps) // 2
+	if len(gaps) % 2:
+		return float(gaps[mid])
+	return (gaps[mid - 1] + gaps[mid]) / 2
 
 
 def invoice_span(db: Database) -> tuple[date, date] | None:

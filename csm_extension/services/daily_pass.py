@@ -70,24 +70,19 @@ def compute(as_of: date) -> tuple[PassResult, list, dict, int]:
 	facts = load_facts(db, as_of, config.windows, company=settings.company or None)
 	nps = app_tables.last_nps_scores(db)
 	overdue = app_tables.onboarding_overdue_days(db, as_of)
-	facts = [
-		replace(
-			f,
-			extra={
-				k: v
-				for k, v in (
-					("last_nps_score", nps.get(f.customer)),
-					("onboarding_overdue_days", overdue.get(f.customer)),
-				)
-				if v is not None
-			},
-		)
-		for f in facts
-	]
+	state = app_tables.customer_success_state(db)
+	facts = [replace(f, extra=_extra_signals(f.customer, nps, overdue, state)) for f in facts]
 	open_items, closed_items = load_followup_state(db)
 	result = run_daily_pass(facts, config, as_of, open_items, closed_items)
-	state = app_tables.customer_success_state(db)
 	return result, facts, state, db.statements
+
+
+def _extra_signals(customer: str, nps: dict, overdue: dict, state: dict) -> dict:
+	"""What only a site knows: the last NPS answer, overdue onboarding, and a churn a CSM confirmed."""
+	extra = {"last_nps_score": nps.get(customer), "onboarding_overdue_days": overdue.get(customer)}
+	if state.get(customer, {}).get("stage") == "Churned":
+		extra["churned"] = 1
+	return {k: v for k, v in extra.items() if v is not None}
 
 
 def run(as_of=None, dry_run: bool = False, force: bool = False) -> PassReport:

@@ -61,11 +61,19 @@ CUSTOM_FIELDS = {
 			"label": _("Churn Reason"),
 			"insert_after": "csm_churned_on",
 			"depends_on": "eval:doc.csm_lifecycle_stage == 'Churned'",
+			"mandatory_depends_on": "eval:doc.csm_lifecycle_stage == 'Churned'",
+		},
+		{
+			"fieldname": "csm_churn_competitor",
+			"fieldtype": "Data",
+			"label": _("Lost to Competitor"),
+			"insert_after": "csm_churn_reason",
+			"depends_on": "eval:doc.csm_lifecycle_stage == 'Churned'",
 		},
 		{
 			"fieldname": "csm_column_break",
 			"fieldtype": "Column Break",
-			"insert_after": "csm_churn_reason",
+			"insert_after": "csm_churn_competitor",
 		},
 		{
 			"fieldname": "csm_health_score",

@@ -26,7 +26,9 @@ GROUP = "CSM Survey Test Group"
 
 def make_survey(**fields) -> str:
 	return (
-		frappe.get_doc({"doctype": "CSM NPS Survey", "title": "Test survey", "customer_group": GROUP, **fields})
+		frappe.get_doc(
+			{"doctype": "CSM NPS Survey", "title": "Test survey", "customer_group": GROUP, **fields}
+		)
 		.insert()
 		.name
 	)
@@ -108,7 +110,10 @@ class TestSurveys(FrappeTestCase):
 		cls.old = new("CSM Survey Old")
 		cls.old_contact = make_contact(cls.old, "Hal", "hal@old.example", primary_of_customer=True)
 		earlier = make_survey(title="Earlier survey")
-		for customer, contact, days in ((cls.recent, cls.recent_contact, 10), (cls.old, cls.old_contact, 120)):
+		for customer, contact, days in (
+			(cls.recent, cls.recent_contact, 10),
+			(cls.old, cls.old_contact, 120),
+		):
 			doc = frappe.get_doc(
 				{
 					"doctype": "CSM NPS Invitation",
@@ -172,7 +177,9 @@ class TestSurveys(FrappeTestCase):
 
 	def test_all_contacts_and_filters(self):
 		name, _ = self.sent_survey(recipients="All contacts", lifecycle_stage="Mature")
-		self.assertEqual(set(invitations(name)), {(self.acme, self.acme_primary), (self.acme, self.acme_other)})
+		self.assertEqual(
+			set(invitations(name)), {(self.acme, self.acme_primary), (self.acme, self.acme_other)}
+		)
 
 	def test_throttle_counts_this_survey_too(self):
 		self.sent_survey()
@@ -217,12 +224,15 @@ class TestSurveys(FrappeTestCase):
 		)
 		self.assertEqual(frappe.db.get_value("Customer", self.acme, "csm_last_nps_score"), 3)
 		todo = frappe.get_doc("ToDo", response.todo)
-		self.assertEqual((todo.allocated_to, todo.status, todo.reference_name), (self.csm, "Open", response.name))
+		self.assertEqual(
+			(todo.allocated_to, todo.status, todo.reference_name), (self.csm, "Open", response.name)
+		)
 		stored = frappe.db.get_value("CSM NPS Invitation", invitation.name, ["status", "response"])
 		self.assertEqual(stored, ("Answered", response.name))
 		self.assertEqual(frappe.db.get_value("CSM NPS Survey", name, "responses"), 1)
 		# the page now shows the answer already given
 		frappe.set_user("Guest")
+		frappe.form_dict.t = token  # set_user resets form_dict
 		context = nps_page.get_context(frappe._dict())
 		self.assertEqual((context.state, context.score, context.comment), ("answered", 3, "Too slow"))
 
@@ -234,7 +244,9 @@ class TestSurveys(FrappeTestCase):
 		with self.assertRaises(surveys.SurveyAlreadyAnswered):
 			api.submit_nps_answer(token, 0, "changed my mind")
 		self.assertEqual((count("CSM NPS Response"), count("ToDo")), (responses, todos))
-		self.assertEqual(frappe.db.get_value("CSM NPS Response", {"invitation": invitation.name}, "score"), 10)
+		self.assertEqual(
+			frappe.db.get_value("CSM NPS Response", {"invitation": invitation.name}, "score"), 10
+		)
 
 	def test_forged_or_unknown_tokens_are_refused(self):
 		_, invitation, token = self.open_link()
@@ -319,9 +331,7 @@ class TestSurveys(FrappeTestCase):
 				getdate(frappe.db.get_single_value("CSM Settings", "last_scheduled_survey")), getdate(today())
 			)
 			self.assertIsNone(surveys.run_scheduled())  # not again within the month
-			frappe.db.set_single_value(
-				"CSM Settings", "last_scheduled_survey", add_months(today(), -1)
-			)
+			frappe.db.set_single_value("CSM Settings", "last_scheduled_survey", add_months(today(), -1))
 			frappe.clear_document_cache("CSM Settings", "CSM Settings")
 			self.assertIsNotNone(surveys.run_scheduled())
 		with change_settings("CSM Settings", {"survey_schedule": ""}):
