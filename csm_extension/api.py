@@ -9,7 +9,7 @@ from csm_extension.services import daily_pass, surveys
 @frappe.whitelist()
 def run_daily_pass(as_of: str | None = None, dry_run: bool = True) -> dict:
 	"""Run (or preview, the default) the daily pass; Customer Success Admins and System Managers only."""
-	frappe.only_for(("Customer Success Admin", "System Manager"))
+	_require_role(("Customer Success Admin", "System Manager"))
 	return daily_pass.run(as_of=as_of, dry_run=frappe.parse_json(dry_run), force=True).as_dict()
 
 
@@ -28,3 +28,57 @@ def submit_nps_answer(token: str, score: int, comment: str | None = None) -> dic
 	"""Record the answer of a survey link (once, before its deadline, score 0-10); anything else is
 	refused with nothing stored."""
 	return surveys.record_answer(token, score, comment)
+
+
+CSM_ROLES = ("Customer Success Manager", "Customer Success Admin", "System Manager")
+
+
+def _require_role(roles=CSM_ROLES) -> None:
+	# Not frappe.only_for: it lets everything through while tests run, so it cannot be tested.
+	if frappe.session.user != "Administrator" and not set(roles) & set(frappe.get_roles()):
+		frappe.throw(frappe._("Only {0} may do this").format(", ".join(roles)), frappe.PermissionError)
+
+
+def _check_customer(customer: str, ptype: str = "read") -> None:
+	if not frappe.has_permission("Customer", ptype, customer):
+		frappe.throw(
+			frappe._("Not permitted to {0} Customer {1}").format(ptype, customer), frappe.PermissionError
+		)
+
+
+@frappe.whitelist()
+def customer_summary(customer: str) -> dict:
+	"""The Customer form's Customer Success area: health with each measure's reason, flags, onboarding."""
+	from csm_extension.services import customer_summary as service
+
+	_check_customer(customer)
+	return service.summary(customer)
+
+
+@frappe.whitelist(methods=["POST"])
+def start_onboarding(customer: str, template: str | None = None) -> str:
+	"""Start an onboarding plan by hand (e.g. for a customer whose first sale predates the app)."""
+	from csm_extension.services import onboarding
+	from csm_extension.services.settings import get_settings
+
+	_require_role()
+	_check_customer(customer, "write")
+	template = template or get_settings().onboarding_template
+	if not template:
+		frappe.throw(frappe._("Choose an onboarding template (or set one in CSM Settings)"))
+	if frappe.db.exists(
+		"CSM Onboarding Plan", {"customer": customer, "status": ("not in", ("Cancelled", "Completed"))}
+	):
+		frappe.throw(frappe._("{0} already has an onboarding plan in progress").format(customer))
+	return onboarding.start_plan(customer, template)
+
+
+@frappe.whitelist(methods=["POST"])
+def mark_churned(
+	customer: str, reason: str, churned_on: str | None = None, competitor: str | None = None
+) -> None:
+	from csm_extension.services import lifecycle
+
+	_require_role()
+	_check_customer(customer, "write")
+	lifecycle.mark_churned(customer, reason, churned_on, competitor)

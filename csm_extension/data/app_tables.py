@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from csm_extension.data.db import Database, to_date, to_float
+from csm_extension.engine.models import CustomerRow, InvoiceRow
 
 
 def last_nps_scores(db: Database) -> dict[str, float]:
@@ -83,3 +84,38 @@ def customers_with_open_scheduled_check(db: Database) -> set[str]:
 		"""
 	)
 	return {r[0] for r in rows}
+
+
+def customer_rows(db: Database, customer: str) -> tuple[CustomerRow | None, list[InvoiceRow]]:
+	"""One customer and its invoices (two indexed statements), for explaining a single customer."""
+	found = db.sql(
+		"SELECT `name`, `customer_name`, `customer_group`, `territory`, `disabled` FROM `tabCustomer`"
+		" WHERE `name` = %(customer)s",
+		{"customer": customer},
+	)
+	if not found:
+		return None, []
+	name, customer_name, group, territory, disabled = found[0]
+	rows = db.sql(
+		"""
+		SELECT `name`, `posting_date`, `due_date`, `docstatus`, `is_return`, `base_net_total`,
+			`outstanding_amount`, `company`
+		FROM `tabSales Invoice` WHERE `customer` = %(customer)s AND `docstatus` = 1
+		""",
+		{"customer": customer},
+	)
+	invoices = [
+		InvoiceRow(
+			inv,
+			customer,
+			to_date(posting),
+			to_date(due),
+			int(status),
+			bool(ret),
+			to_float(total),
+			to_float(out),
+			company,
+		)
+		for inv, posting, due, status, ret, total, out, company in rows
+	]
+	return CustomerRow(name, customer_name or "", group, territory, bool(disabled)), invoices

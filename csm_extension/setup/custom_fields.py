@@ -29,11 +29,22 @@ CUSTOM_FIELDS = {
 			"collapsible": 0,
 		},
 		{
+			"fieldname": "csm_summary_html",
+			"fieldtype": "HTML",
+			"label": _("Customer Success Summary"),
+			"insert_after": "csm_section",
+		},
+		{
+			"fieldname": "csm_details_section",
+			"fieldtype": "Section Break",
+			"insert_after": "csm_summary_html",
+		},
+		{
 			"fieldname": "csm",
 			"fieldtype": "Link",
 			"options": "User",
 			"label": _("CSM"),
-			"insert_after": "csm_section",
+			"insert_after": "csm_details_section",
 			"in_standard_filter": 1,
 			"description": _(
 				"Customer Success Manager: receives onboarding, health-check and follow-up ToDos"

@@ -1,0 +1,61 @@
+"""The Customer form's Customer Success area and buttons, through their whitelisted methods."""
+
+import frappe
+from frappe.tests.utils import FrappeTestCase, change_settings
+from frappe.utils import add_days, getdate, today
+
+from csm_extension import api
+from csm_extension.tests.utils import make_customer, make_invoice, make_user
+
+AS_OF = getdate(today())
+
+
+class TestCustomerForm(FrappeTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		cls.enterClassContext(change_settings("CSM Settings", {"onboarding_template": None}))
+		cls.csm = make_user("csm.form@example.com", "Customer Success Manager")
+		cls.customer = make_customer("CSM Form Customer", csm=cls.csm)
+		for offset in (-150, -120, -90, -60):
+			make_invoice(cls.customer, add_days(AS_OF, offset), 100, due_days=400)
+
+	def setUp(self):
+		frappe.db.savepoint("csm_form_test")
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+		frappe.db.rollback(save_point="csm_form_test")
+
+	def test_summary_explains_the_score_measure_by_measure(self):
+		s = api.customer_summary(self.customer)
+		h = s["health"]
+		# Same history as the daily pass test: (50*30 + 25*20 + 25*20 + 100*20 + 50*10) / 100 = 50.
+		self.assertEqual((h["score"], h["status"]), (50, "Amber"))
+		self.assertEqual(
+			[m["measure"] for m in h["measures"]],
+			["recency", "order_trend", "revenue_trend", "payment", "tenure"],
+		)
+		self.assertEqual(
+			h["measures"][0]["explanation"], "60 days since the last order, 2.0× the usual 30-day rhythm"
+		)
+		self.assertEqual(
+			{f["rule"] for f in h["would_flag"]},
+			{"Silent beyond rhythm", "Revenue drop", "Order frequency drop"},
+		)
+		self.assertIsNone(s["plan"])
+
+	def test_start_onboarding_by_hand_once(self):
+		name = api.start_onboarding(self.customer, "Standard Onboarding")
+		self.assertEqual(frappe.db.get_value("CSM Onboarding Plan", name, "customer"), self.customer)
+		with self.assertRaises(frappe.ValidationError):
+			api.start_onboarding(self.customer, "Standard Onboarding")
+		self.assertEqual(api.customer_summary(self.customer)["plan"]["name"], name)
+
+	def test_buttons_need_a_csm_role(self):
+		plain = make_user("csm.form.plain@example.com", "Sales User")
+		frappe.set_user(plain)
+		with self.assertRaises(frappe.PermissionError):
+			api.mark_churned(self.customer, "anything")
+		with self.assertRaises(frappe.PermissionError):
+			api.start_onboarding(self.customer)
