@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
+import sys
+import types
 from datetime import date, timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from csm_extension.data.facts import invoice_span, load_facts
-from csm_extension.engine.facts import compute_facts
+from csm_extension.data.facts import COVERING_INDEX, invoice_span, load_facts, median_gap_of_days
+from csm_extension.engine.facts import compute_facts, median_gap
 from csm_extension.engine.models import CustomerFacts, CustomerRow, InvoiceRow, WindowFacts
 
 AS_OF = date(2024, 6, 30)
@@ -318,3 +320,93 @@ def test_transaction_rolls_back_on_error(db):
 	with db.transaction():
 		db.sql("INSERT INTO `tabCustomer` (`name`) VALUES (%(name)s)", {"name": "IN"})
 	assert db.sql("SELECT `name` FROM `tabCustomer`") == [("IN",)]
+
+
+@pytest.mark.parametrize(
+	"day",
+	[
+		date(1000, 1, 1),
+		date(1582, 10, 15),
+		date(1970, 1, 1),
+		date(2000, 2, 29),
+		date(2024, 6, 30),
+		date(9999, 12, 31),
+	],
+)
+def test_day_number_is_the_ordinal(db, day):
+	[(n,)] = db.sql(f"SELECT {db.snippet('day_number', date='%(d)s')}", {"d": day})
+	assert n == day.toordinal()
+
+
+@given(st.lists(st.dates(date(2000, 1, 1), date(2030, 12, 31)), max_size=30))
+def test_median_gap_of_days_is_the_engines(dates):
+	days = sorted({d.toordinal() for d in dates})
+	assert median_gap_of_days(days) == median_gap(dates)
+
+
+def test_names_with_spaces_and_commas(db):
+	customers = [CustomerRow("Acme, Inc. ", "Acme, Inc.", "Retail, B2B", "North East")]
+	invoices = [
+		inv(
+			"SI 1, first",
+			"Acme, Inc. ",
+			AS_OF - timedelta(days=40),
+			10,
+			due=AS_OF - timedelta(days=9),
+			outstanding=4,
+		),
+		inv(
+			"SI 2, two  spaces",
+			"Acme, Inc. ",
+			AS_OF - timedelta(days=20),
+			20,
+			due=AS_OF - timedelta(days=9),
+			outstanding=5,
+		),
+		inv("SI 3", "Acme, Inc. ", AS_OF - timedelta(days=20), 30),
+	]
+	insert_rows(db, customers, invoices)
+	[facts] = check_against_python(db, customers, invoices)
+	assert facts.last_invoice == "SI 3"
+	assert facts.overdue_invoices == ("SI 1, first", "SI 2, two  spaces")
+
+
+def test_purchase_days_beyond_group_concat_max_len(db):
+	"""The statement lifts MariaDB's group_concat_max_len for itself: a session limit cannot cut the list."""
+	if db.dialect == "mariadb":
+		db.sql("SET SESSION group_concat_max_len = 64")
+	customers = [CustomerRow("BIG")]
+	invoices = [inv(f"SI-{k:04d}", "BIG", AS_OF - timedelta(days=k)) for k in range(400)]
+	insert_rows(db, customers, invoices)
+	[facts] = check_against_python(db, customers, invoices)
+	assert facts.purchase_days == 400
+
+
+def test_index_patch_adds_the_covering_index_once(db, monkeypatch):
+	if db.dialect != "mariadb":
+		pytest.skip("the patch runs on MariaDB sites")
+	calls = []
+
+	def sql(query, *args):
+		calls.append(query)
+		return db.sql(query)
+
+	fake_db = types.SimpleNamespace(
+		db_type="mariadb",
+		sql=sql,
+		commit=lambda: None,
+		has_index=lambda table, name: db.sql(f"SHOW INDEX FROM `{table}` WHERE Key_name = '{name}'"),
+	)
+	monkeypatch.setitem(sys.modules, "frappe", types.SimpleNamespace(db=fake_db))
+	from csm_extension.patches.v0_1 import add_customer_facts_index
+
+	add_customer_facts_index.execute()
+	add_customer_facts_index.execute()
+	assert len(calls) == 1
+	name, columns = COVERING_INDEX
+	indexed = db.sql(f"SHOW INDEX FROM `tabSales Invoice` WHERE Key_name = '{name}'")
+	assert tuple(row[4] for row in sorted(indexed, key=lambda row: row[3])) == columns
+	# The facts stay right with the index in place.
+	customers, invoices = synthetic(5)
+	insert_rows(db, customers, invoices)
+	check_against_python(db, customers, invoices)

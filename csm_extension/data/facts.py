@@ -32,7 +32,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 
-from csm_extension.data.db import Database, to_date, to_float, to_ints, to_text
+from csm_extension.data.db import Database, to_date, to_text
 from csm_extension.engine.facts import window_bounds
 from csm_extension.engine.models import MIN_PURCHASES_FOR_RHYTHM, CustomerFacts, WindowFacts
 
@@ -56,13 +56,9 @@ COVERING_INDEX = (
 # MariaDB only (SET STATEMENT ... FOR); SQLite's group_concat has no such limit.
 _MARIADB_PREFIX = "SET STATEMENT group_concat_max_len = 4294967295 FOR"
 
+# Like ERPNext's own reports, reads customer columns next to GROUP BY c.`name` (functionally dependent).
 _FACTS = """
-{prefix} SELECT c.`name`, c.`customer_name`, c.`customer_group`, c.`territory`,
-	COUNT(CASE WHEN si.`is_return` = 0 THEN 1 END),
-	SUM(si.`base_net_total`),
-	GROUP_CONCAT(CASE WHEN si.`is_return` = 0 THEN {day} END),
-	MAX(CASE WHEN si.`is_return` = 0 THEN {last_order} END)
-	{window_columns}
+{prefix} SELECT c.`name`, c.`customer_name`, c.`customer_group`, c.`territory`, {packed}
 FROM `tabCustomer` c
 LEFT JOIN `tabSales Invoice` si ON si.`customer` = c.`name`
 	AND si.`docstatus` = 1 AND si.`posting_date` <= %(as_of)s {company_filter}
@@ -70,16 +66,26 @@ WHERE c.`disabled` = 0
 GROUP BY c.`name`
 """
 
-_WINDOW_COLUMNS = """,
-	COUNT(CASE WHEN si.`posting_date` > %(recent_{d})s AND si.`is_return` = 0 THEN 1 END),
-	SUM(CASE WHEN si.`posting_date` > %(recent_{d})s THEN si.`base_net_total` END),
-	COUNT(CASE WHEN si.`posting_date` > %(previous_{d})s AND si.`posting_date` <= %(recent_{d})s
-		AND si.`is_return` = 0 THEN 1 END),
-	SUM(CASE WHEN si.`posting_date` > %(previous_{d})s AND si.`posting_date` <= %(recent_{d})s
-		THEN si.`base_net_total` END)"""
+# The aggregates packed into one text column, in this order; the last one may hold spaces.
+_AGGREGATES = (
+	"COUNT(CASE WHEN si.`is_return` = 0 THEN 1 END)",
+	"COALESCE(SUM(si.`base_net_total`), 0)",
+	"{window_columns}",
+	"COALESCE(GROUP_CONCAT(CASE WHEN si.`is_return` = 0 THEN {day} END), '')",
+	"COALESCE(MAX(CASE WHEN si.`is_return` = 0 THEN {last_order} END), '')",
+)
+
+_WINDOW_COLUMNS = (
+	"COUNT(CASE WHEN si.`posting_date` > %(recent_{d})s AND si.`is_return` = 0 THEN 1 END)",
+	"COALESCE(SUM(CASE WHEN si.`posting_date` > %(recent_{d})s THEN si.`base_net_total` END), 0)",
+	"COUNT(CASE WHEN si.`posting_date` > %(previous_{d})s AND si.`posting_date` <= %(recent_{d})s"
+	" AND si.`is_return` = 0 THEN 1 END)",
+	"COALESCE(SUM(CASE WHEN si.`posting_date` > %(previous_{d})s AND si.`posting_date` <= %(recent_{d})s"
+	" THEN si.`base_net_total` END), 0)",
+)
 
 _OVERDUE = """
-SELECT si.`customer`, si.`name`, si.`due_date`, si.`outstanding_amount`
+SELECT si.`customer`, {packed}
 FROM `tabSales Invoice` si
 WHERE si.`docstatus` = 1 AND si.`posting_date` <= %(as_of)s
 	AND si.`due_date` < %(as_of)s AND si.`outstanding_amount` > 0 {company_filter}
@@ -108,33 +114,48 @@ def load_facts(
 		params[f"recent_{days}"], params[f"previous_{days}"] = window_bounds(as_of, days)
 	company_filter = "AND si.`company` = %(company)s" if company is not None else ""
 
+	day = db.snippet("day_number", date="si.`posting_date`")
+	last_order = db.snippet("date_and_text", date="si.`posting_date`", text="si.`name`")
+	aggregates = []
+	for expression in _AGGREGATES:
+		if expression == "{window_columns}":
+			aggregates += [column.format(d=days) for days in windows for column in _WINDOW_COLUMNS]
+		else:
+			aggregates.append(expression.format(day=day, last_order=last_order))
 	facts_query = _FACTS.format(
 		prefix=_MARIADB_PREFIX if db.dialect == "mariadb" else "",
+		packed=_space_joined(db, aggregates),
 		company_filter=company_filter,
-		day=db.snippet("day_number", date="si.`posting_date`"),
-		last_order=db.snippet("date_and_text", date="si.`posting_date`", text="si.`name`"),
-		window_columns="".join(_WINDOW_COLUMNS.format(d=days) for days in windows),
 	)
 	rows = db.sql(facts_query, params)
+	overdue_query = _OVERDUE.format(
+		packed=_space_joined(db, ["si.`due_date`", "si.`outstanding_amount`", "si.`name`"]),
+		company_filter=company_filter,
+	)
 	overdue = defaultdict(list)
-	for customer, name, due_date, outstanding in db.sql(
-		_OVERDUE.format(company_filter=company_filter), params
-	):
-		overdue[customer].append((to_date(due_date), name, to_float(outstanding)))
+	for customer, packed in db.sql(overdue_query, params):
+		due_date, outstanding, name = to_text(packed).split(" ", 2)
+		overdue[customer].append((date.fromisoformat(due_date), name, float(outstanding)))
 
 	result = []
-	no_overdue = ()
+	no_overdue = []
+	splits = len(aggregates) - 1
+	window_fields = [(days, 2 + 4 * i) for i, days in enumerate(windows)]
 	# Sorted here rather than in SQL: Python's order of names, not the database collation's.
 	rows.sort(key=lambda row: row[0])
-	for name, customer_name, customer_group, territory, orders, revenue, days, last_order, *sums in rows:
-		days = to_ints(days)
+	for name, customer_name, customer_group, territory, packed in rows:
+		fields = to_text(packed).split(" ", splits)
+		days = fields[-2]
 		if days:
-			days = sorted(set(days))
-			first = date.fromordinal(days[0])
-			last_order = to_text(last_order)
-			last_date, last_invoice = date.fromisoformat(last_order[:10]), last_order[11:]
+			days = sorted(set(map(int, days.split(","))))
+			last_order = fields[-1]
+			first, last_date, last_invoice = (
+				date.fromordinal(days[0]),
+				date.fromisoformat(last_order[:10]),
+				last_order[11:],
+			)
 		else:
-			first = last_date = last_invoice = None
+			days, first, last_date, last_invoice = (), None, None, None
 		dues = overdue.get(name, no_overdue)
 		if dues:
 			dues.sort()
@@ -153,19 +174,15 @@ def load_facts(
 				first_invoice_date=first,
 				last_invoice_date=last_date,
 				last_invoice=last_invoice,
-				orders=orders,
+				orders=int(fields[0]),
 				purchase_days=len(days),
-				lifetime_revenue=to_float(revenue),
+				lifetime_revenue=float(fields[1]),
 				typical_gap_days=median_gap_of_days(days),
 				windows={
 					d: WindowFacts(
-						d,
-						int(sums[i]),
-						to_float(sums[i + 1]),
-						int(sums[i + 2]),
-						to_float(sums[i + 3]),
+						d, int(fields[i]), float(fields[i + 1]), int(fields[i + 2]), float(fields[i + 3])
 					)
-					for d, i in zip(windows, range(0, 4 * len(windows), 4), strict=True)
+					for d, i in window_fields
 				},
 				overdue_amount=overdue_amount,
 				overdue_invoices=overdue_invoices,
@@ -173,6 +190,14 @@ def load_facts(
 			)
 		)
 	return result
+
+
+def _space_joined(db: Database, expressions: list[str]) -> str:
+	"""One text column holding the values of `expressions` (none of them NULL) separated by spaces."""
+	packed = expressions[-1]
+	for expression in reversed(expressions[:-1]):
+		packed = db.snippet("space_join", a=expression, b=packed)
+	return packed
 
 
 def median_gap_of_days(days: list[int]) -> float | None:

@@ -15,6 +15,7 @@ from csm_extension.engine.config import (
 	parse_rule,
 	parse_scorecard,
 )
+from csm_extension.engine.rules import ChurnPolicy
 
 RULE_FIELDS = (
 	"signal",
@@ -78,7 +79,9 @@ def engine_config(log=True) -> EngineConfig:
 		except ConfigError as e:
 			if log:
 				frappe.log_error(title=f"CSM rule skipped: {doc.name}", message=str(e))
-	return EngineConfig(tuple(rules), scorecard, settings.stake_window_days or 365)
+	multiple = settings.churn_multiple if (settings.churn_multiple or 0) > 1 else 3.0  # empty: the default
+	churn = ChurnPolicy(multiple, settings.churn_fixed_days or 365)
+	return EngineConfig(tuple(rules), scorecard, settings.stake_window_days or 365, churn)
 
 
 def with_trees(rule):

@@ -175,3 +175,118 @@ def make_outgoing_email_account(port: int = 2525) -> str:
 			}
 		).insert(ignore_permissions=True)
 	return name
+
+
+def make_churn_reason(reason: str) -> str:
+	if not frappe.db.exists("CSM Churn Reason", reason):
+		frappe.get_doc({"doctype": "CSM Churn Reason", "reason": reason}).insert(ignore_permissions=True)
+	return reason
+
+
+def make_lifecycle_event(customer: str, event: str, event_date, reason: str | None = None) -> str:
+	"""A Churned / Won Back event as a CSM records it, without touching the Customer's stage."""
+	return (
+		frappe.get_doc(
+			{
+				"doctype": "CSM Lifecycle Event",
+				"customer": customer,
+				"event": event,
+				"event_date": getdate(event_date),
+				"reason": reason,
+			}
+		)
+		.insert(ignore_permissions=True)
+		.name
+	)
+
+
+def make_nps_response(customer: str, score: int, response_date, **fields) -> str:
+	return (
+		frappe.get_doc(
+			{
+				"doctype": "CSM NPS Response",
+				"customer": customer,
+				"score": score,
+				"response_date": getdate(response_date),
+				**fields,
+			}
+		)
+		.insert(ignore_permissions=True)
+		.name
+	)
+
+
+def make_nps_invitation(customer: str, sent_on, survey: str | None = None) -> str:
+	"""An invitation as the survey service writes it (only the app may write them)."""
+	if not survey:
+		survey = frappe.db.get_value("CSM NPS Survey", {"title": "CSM Test Survey"}) or (
+			frappe.get_doc({"doctype": "CSM NPS Survey", "title": "CSM Test Survey"})
+			.insert(ignore_permissions=True)
+			.name
+		)
+	doc = frappe.get_doc(
+		{
+			"doctype": "CSM NPS Invitation",
+			"survey": survey,
+			"customer": customer,
+			"sent_on": getdate(sent_on),
+			"expires_on": add_days(sent_on, 30),
+			"status": "Sent",
+		}
+	)
+	doc.flags.csm_survey = True
+	return doc.insert(ignore_permissions=True).name
+
+
+def make_health_check(customer: str, check_date, health_score: int, health_status: str, **fields) -> str:
+	return (
+		frappe.get_doc(
+			{
+				"doctype": "CSM Health Check",
+				"customer": customer,
+				"check_date": getdate(check_date),
+				"kind": "Ad hoc",
+				"status": "Completed",
+				"health_score": health_score,
+				"health_status": health_status,
+				**fields,
+			}
+		)
+		.insert(ignore_permissions=True)
+		.name
+	)
+
+
+def make_red_flag(customer: str, rule: str, status: str = "Open", raised_on=None, **fields) -> str:
+	return (
+		frappe.get_doc(
+			{
+				"doctype": "CSM Red Flag",
+				"customer": customer,
+				"rule": rule,
+				"status": status,
+				"raised_on": getdate(raised_on),
+				**fields,
+			}
+		)
+		.insert(ignore_permissions=True)
+		.name
+	)
+
+
+def make_onboarding_plan(customer: str, start_date, tasks: list[dict], status: str | None = None) -> str:
+	"""A plan with task rows ({"title", "status", "due_date"}); status and progress follow the tasks
+	unless `status` is "Cancelled"."""
+	return (
+		frappe.get_doc(
+			{
+				"doctype": "CSM Onboarding Plan",
+				"customer": customer,
+				"start_date": getdate(start_date),
+				"status": status or "Not Started",
+				"tasks": tasks,
+			}
+		)
+		.insert(ignore_permissions=True)
+		.name
+	)

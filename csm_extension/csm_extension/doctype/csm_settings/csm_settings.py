@@ -25,6 +25,8 @@ class CSMSettings(Document):
 
 		amber_from: DF.Float
 		cadence_by_group: DF.Table[CSMCadenceRule]
+		churn_fixed_days: DF.Int
+		churn_multiple: DF.Float
 		company: DF.Link | None
 		default_csm: DF.Link | None
 		detractor_due_days: DF.Int
@@ -50,6 +52,11 @@ class CSMSettings(Document):
 
 	def validate(self):
 		"""A scorecard the engine cannot use is refused here, not at 2 a.m. in the daily pass."""
+		if self.churn_multiple and self.churn_multiple <= 1:  # 0 or empty: the default, 3
+			frappe.throw(
+				_("Churn after (× rhythm) must be above 1, got {0}").format(self.churn_multiple),
+				title=_("Invalid churn detection"),
+			)
 		if not self.scorecard:
 			return
 		try:

@@ -1,0 +1,43 @@
+// Copyright (c) 2026, csm_extension developers and contributors
+// For license information, please see license.txt
+
+frappe.query_reports["CSM NPS"] = {
+	filters: [
+		{
+			fieldname: "from_date",
+			label: __("From Date"),
+			fieldtype: "Date",
+			default: frappe.datetime.add_months(frappe.datetime.get_today(), -12),
+			reqd: 1,
+		},
+		{
+			fieldname: "to_date",
+			label: __("To Date"),
+			fieldtype: "Date",
+			default: frappe.datetime.get_today(),
+			reqd: 1,
+		},
+		{
+			fieldname: "granularity",
+			label: __("Granularity"),
+			fieldtype: "Select",
+			options: ["Monthly", "Quarterly", "Yearly"],
+			default: "Quarterly",
+			reqd: 1,
+		},
+		{
+			fieldname: "group_by",
+			label: __("Group By"),
+			fieldtype: "Select",
+			options: ["", "Customer Group", "Territory", "CSM"],
+		},
+	],
+	formatter(value, row, column, data, default_formatter) {
+		value = default_formatter(value, row, column, data);
+		if (column.fieldname === "nps" && data && data.nps !== null && data.nps !== undefined) {
+			const color = data.nps > 0 ? "green" : data.nps < 0 ? "red" : "gray";
+			value = `<div style="color: var(--${color}-600)">${value}</div>`;
+		}
+		return value;
+	},
+};

@@ -1,0 +1,102 @@
+"""Numbers and trends for the "Customer Success" workspace: the custom number cards and the data of the
+dashboard chart sources, computed like the CSM NPS and CSM Churn Rate reports (data layer + engine)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import frappe
+from frappe import _
+from frappe.utils import add_days, add_months, getdate, today
+
+from csm_extension.engine.periods import GRANULARITIES
+from csm_extension.services import reports
+
+NO_VALUE = "—"
+"""What a card shows when its number is undefined (nobody answered, nobody at start)."""
+LOOKBACK = {"Monthly": 12, "Quarterly": 8, "Yearly": 5}
+"""Periods a trend chart shows, the current one included."""
+
+
+def quarter_of(day: date) -> tuple[date, date]:
+	"""The calendar quarter holding `day`."""
+	start = date(day.year, day.month - (day.month - 1) % 3, 1)
+	return start, add_days(add_months(start, 3), -1)
+
+
+def _card(value: float | None, fieldtype: str, report: str, route_options: dict) -> dict | str:
+	# A Custom card formats {"value", "fieldtype"}; it cannot format a missing number, so that is text.
+	if value is None:
+		return NO_VALUE
+	return {
+		"value": round(value, 1),
+		"fieldtype": fieldtype,
+		"route": ["query-report", report],
+		"route_options": route_options,
+	}
+
+
+@frappe.whitelist()
+def nps_this_quarter(filters: str | dict | list | None = None) -> dict | str:
+	"""NPS of the answers dated from the start of this quarter to today."""
+	end = getdate(today())
+	start = quarter_of(end)[0]
+	result = reports.nps_result(start, end, "Quarterly", None)
+	return _card(
+		result.overall.nps,
+		"Float",
+		"CSM NPS",
+		{"from_date": str(start), "to_date": str(end), "granularity": "Quarterly"},
+	)
+
+
+@frappe.whitelist()
+def churn_rate_last_quarter(filters: str | dict | list | None = None) -> dict | str:
+	"""Churn rate of the last complete calendar quarter."""
+	start, end = quarter_of(add_months(quarter_of(getdate(today()))[0], -3))
+	result = reports.churn_result(start, end, "Quarterly", None)
+	return _card(
+		result.overall.churn_rate,
+		"Percent",
+		"CSM Churn Rate",
+		{"from_date": str(start), "to_date": str(end), "granularity": "Quarterly"},
+	)
+
+
+def trend_range(granularity: str | None, as_of: date | None = None) -> tuple[date, date, str]:
+	"""The last LOOKBACK[granularity] calendar periods up to `as_of` (today), the current one included."""
+	grain = granularity if granularity in GRANULARITIES else reports.DEFAULT_GRANULARITY
+	end = getdate(as_of or today())
+	step = GRANULARITIES[grain]
+	back = getdate(add_months(end, -step * (LOOKBACK[grain] - 1)))
+	# Rounded down to the start of its calendar period, as engine.periods aligns them.
+	return date(back.year, back.month - (back.month - 1) % step, 1), end, grain
+
+
+def chart_filters(chart_name: str | None, filters) -> dict:
+	"""The filters a chart source gets, else the ones saved on the chart."""
+	filters = frappe.parse_json(filters) if filters else None
+	if not filters and chart_name:
+		filters = frappe.parse_json(frappe.db.get_value("Dashboard Chart", chart_name, "filters_json"))
+	return filters if isinstance(filters, dict) else {}
+
+
+def nps_trend(granularity: str | None = None) -> dict:
+	"""NPS per period; periods without answers are left out (an NPS of nobody is not 0)."""
+	start, end, grain = trend_range(granularity)
+	rows = [r for r in reports.nps_result(start, end, grain, None).per_period if r.nps is not None]
+	return _chart(rows, grain, _("NPS"), [round(r.nps, 1) for r in rows])
+
+
+def churn_trend(granularity: str | None = None) -> dict:
+	"""Churn rate per period; periods with nobody at start are left out."""
+	start, end, grain = trend_range(granularity)
+	rows = [r for r in reports.churn_result(start, end, grain, None).per_period if r.churn_rate is not None]
+	return _chart(rows, grain, _("Churn Rate %"), [round(r.churn_rate, 2) for r in rows])
+
+
+def _chart(rows, grain: str, name: str, values: list[float]) -> dict:
+	return {
+		"labels": [reports.period_label(r.period_start, grain) for r in rows],
+		"datasets": [{"name": name, "values": values}],
+	}
