@@ -17,8 +17,9 @@ from csm_extension.services.settings import engine_config, get_settings
 
 
 def health_now(customer: str, as_of=None) -> dict:
-	"""The engine's score for this customer today, with every measure's reason and the flags it would raise."""
-	as_of = getdate(as_of or today())
+	"""The engine's score for this customer as of the last daily pass (so it agrees with the stored score
+	and flags), with every measure's reason and the flags it raises."""
+	as_of = getdate(as_of or get_settings().get("last_pass_on") or today())
 	config = engine_config(log=False)
 	db = FrappeDatabase()
 	row, invoices = app_tables.customer_rows(db, customer)
@@ -35,6 +36,7 @@ def health_now(customer: str, as_of=None) -> dict:
 	result = run_daily_pass([facts], config, as_of)
 	score = result.scores[customer]
 	return {
+		"as_of": str(as_of),
 		"score": score.score,
 		"status": score.status,
 		"note": score.note,

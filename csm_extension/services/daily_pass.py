@@ -97,6 +97,8 @@ def run(as_of=None, dry_run: bool = False, force: bool = False) -> PassReport:
 	write_flags(report, result, state, settings)
 	schedule_checks(report, result, facts, state, settings)
 	refresh_plans(report, as_of, settings)
+	if not report.dry_run:
+		frappe.db.set_single_value("CSM Settings", "last_pass_on", as_of)
 	return report
 
 

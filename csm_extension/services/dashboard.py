@@ -31,6 +31,7 @@ def _card(value: float | None, fieldtype: str, report: str, route_options: dict)
 	return {
 		"value": round(value, 1),
 		"fieldtype": fieldtype,
+		"precision": 1,
 		"route": ["query-report", report],
 		"route_options": route_options,
 	}

@@ -85,6 +85,14 @@ def period_values(start: date, end: date, grain: str) -> dict:
 	return {"period": period_label(start, grain), "period_start": start, "period_end": end}
 
 
+def shown(value: float | None, percent: bool = False, none: str = "—") -> str:
+	"""A report summary figure as text: one decimal at most ("25", "33.3", "66.7%"), since the summary
+	formats numbers with the system's float precision (3 decimals) and takes no precision of its own."""
+	if value is None:
+		return none
+	return f"{round(value, 1):g}" + ("%" if percent else "")
+
+
 def line_chart(labels: list[str], name: str, values: list[float], fieldtype: str) -> dict | None:
 	if not labels:
 		return None
@@ -93,6 +101,8 @@ def line_chart(labels: list[str], name: str, values: list[float], fieldtype: str
 		"type": "line",
 		"fieldtype": fieldtype,
 		"lineOptions": {"dotSize": 6},
+		# Long runs of periods skip labels rather than cut them short.
+		"axisOptions": {"xIsSeries": 1, "shortenYAxisNumbers": 1},
 	}
 
 

@@ -79,8 +79,10 @@ def engine_config(log=True) -> EngineConfig:
 		except ConfigError as e:
 			if log:
 				frappe.log_error(title=f"CSM rule skipped: {doc.name}", message=str(e))
-	multiple = settings.churn_multiple if (settings.churn_multiple or 0) > 1 else 3.0  # empty: the default
-	churn = ChurnPolicy(multiple, settings.churn_fixed_days or 365)
+	multiple = settings.get("churn_multiple") or 0
+	churn = ChurnPolicy(
+		multiple if multiple > 1 else 3.0, settings.get("churn_fixed_days") or 365
+	)  # empty: default
 	return EngineConfig(tuple(rules), scorecard, settings.stake_window_days or 365, churn)
 
 

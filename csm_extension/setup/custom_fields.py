@@ -21,12 +21,17 @@ APP_WRITTEN = (
 
 CUSTOM_FIELDS = {
 	"Customer": [
+		# A tab of its own, right after ERPNext's Details tab (whose last field is customer_details).
+		{
+			"fieldname": "csm_tab",
+			"fieldtype": "Tab Break",
+			"label": _("Customer Success"),
+			"insert_after": "customer_details",
+		},
 		{
 			"fieldname": "csm_section",
 			"fieldtype": "Section Break",
-			"label": _("Customer Success"),
-			"insert_after": "language",
-			"collapsible": 0,
+			"insert_after": "csm_tab",
 		},
 		{
 			"fieldname": "csm_summary_html",

@@ -14,7 +14,7 @@ class TestCustomerForm(FrappeTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
-		cls.enterClassContext(change_settings("CSM Settings", {"onboarding_template": None}))
+		cls.enterClassContext(change_settings("CSM Settings", {"onboarding_template": None, "last_pass_on": AS_OF}))
 		cls.csm = make_user("csm.form@example.com", "Customer Success Manager")
 		cls.customer = make_customer("CSM Form Customer", csm=cls.csm)
 		for offset in (-150, -120, -90, -60):
@@ -31,7 +31,7 @@ class TestCustomerForm(FrappeTestCase):
 		s = api.customer_summary(self.customer)
 		h = s["health"]
 		# Same history as the daily pass test: (50*30 + 25*20 + 25*20 + 100*20 + 50*10) / 100 = 50.
-		self.assertEqual((h["score"], h["status"]), (50, "Amber"))
+		self.assertEqual((h["as_of"], h["score"], h["status"]), (str(AS_OF), 50, "Amber"))
 		self.assertEqual(
 			[m["measure"] for m in h["measures"]],
 			["recency", "order_trend", "revenue_trend", "payment", "tenure"],

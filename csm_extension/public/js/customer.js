@@ -52,7 +52,8 @@ function csm_render(frm, s) {
 	const html = `
 		<div class="csm-summary">
 			<p><span class="indicator-pill ${colour}">${esc(__(h.status || "—"))} ${h.score == null ? "" : h.score}</span>
-			${h.note ? `<span class="text-muted">${esc(h.note)}</span>` : ""}</p>
+			${h.as_of ? `<span class="text-muted">${__("as of {0}", [frappe.datetime.str_to_user(h.as_of)])}</span>` : ""}
+			${h.note ? `<span class="text-muted">— ${esc(h.note)}</span>` : ""}</p>
 			${measures ? `<table class="table table-sm"><tbody>${measures}</tbody></table>` : ""}
 			<p><b>${__("Open red flags")}</b></p>
 			${flags ? `<ul>${flags}</ul>` : `<p class="text-muted">${__("None")}</p>`}

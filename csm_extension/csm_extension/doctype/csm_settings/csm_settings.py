@@ -37,6 +37,7 @@ class CSMSettings(Document):
 		enabled: DF.Check
 		green_from: DF.Float
 		health_check_cadence_days: DF.Int
+		last_pass_on: DF.Date | None
 		last_scheduled_survey: DF.Date | None
 		min_purchase_days: DF.Int
 		onboarding_template: DF.Link | None

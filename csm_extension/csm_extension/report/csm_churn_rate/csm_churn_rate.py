@@ -62,7 +62,13 @@ def columns(column: str | None, reasons: list[str]) -> list[dict]:
 		{"fieldname": "at_start", "label": _("Customers at Start"), "fieldtype": "Int", "width": 140},
 		{"fieldname": "churned", "label": _("Churned"), "fieldtype": "Int", "width": 90},
 		{"fieldname": "won_back", "label": _("Won Back"), "fieldtype": "Int", "width": 90},
-		{"fieldname": "churn_rate", "label": _("Churn Rate %"), "fieldtype": "Percent", "width": 110},
+		{
+			"fieldname": "churn_rate",
+			"label": _("Churn Rate %"),
+			"fieldtype": "Percent",
+			"precision": 1,
+			"width": 110,
+		},
 		{
 			"fieldname": "revenue_churned",
 			"label": _("Revenue Churned"),
@@ -91,8 +97,8 @@ def summary(overall) -> list[dict]:
 		{"label": _("Churned"), "value": overall.churned, "datatype": "Int", "indicator": "Red"},
 		{
 			"label": _("Churn Rate"),
-			"value": rate if rate is not None else _("Nobody at start"),
-			"datatype": "Percent" if rate is not None else "Data",
+			"value": reports.shown(rate, percent=True, none=_("Nobody at start")),
+			"datatype": "Data",
 			"indicator": "Red" if rate else "Green",
 		},
 		{"label": _("Won Back"), "value": overall.won_back, "datatype": "Int", "indicator": "Green"},

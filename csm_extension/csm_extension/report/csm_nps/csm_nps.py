@@ -49,24 +49,34 @@ def columns(column: str | None) -> list[dict]:
 		{"fieldname": "detractors", "label": _("Detractors"), "fieldtype": "Int", "width": 100},
 		{"fieldname": "nps", "label": _("NPS"), "fieldtype": "Float", "precision": 1, "width": 90},
 		{"fieldname": "invitations", "label": _("Invitations"), "fieldtype": "Int", "width": 100},
-		{"fieldname": "response_rate", "label": _("Response Rate"), "fieldtype": "Percent", "width": 120},
+		{
+			"fieldname": "response_rate",
+			"label": _("Response Rate"),
+			"fieldtype": "Percent",
+			"precision": 1,
+			"width": 120,
+		},
 	]
 
 
 def summary(overall) -> list[dict]:
 	def share(n):
-		return 100 * n / overall.responses if overall.responses else None
+		return reports.shown(100 * n / overall.responses if overall.responses else None, percent=True)
 
 	nps = overall.nps
 	return [
 		{
 			"label": _("NPS"),
-			"value": round(nps, 1) if nps is not None else _("No answers"),
-			"datatype": "Float" if nps is not None else "Data",
+			"value": reports.shown(nps, none=_("No answers")),
+			"datatype": "Data",
 			"indicator": "Green" if (nps or 0) > 0 else "Red" if (nps or 0) < 0 else "Grey",
 		},
 		{"label": _("Responses"), "value": overall.responses, "datatype": "Int", "indicator": "Blue"},
-		{"label": _("Promoters"), "value": share(overall.promoters), "datatype": "Percent"},
-		{"label": _("Detractors"), "value": share(overall.detractors), "datatype": "Percent"},
-		{"label": _("Response Rate"), "value": overall.response_rate, "datatype": "Percent"},
+		{"label": _("Promoters"), "value": share(overall.promoters), "datatype": "Data"},
+		{"label": _("Detractors"), "value": share(overall.detractors), "datatype": "Data"},
+		{
+			"label": _("Response Rate"),
+			"value": reports.shown(overall.response_rate, percent=True),
+			"datatype": "Data",
+		},
 	]
