@@ -81,3 +81,25 @@ def test_bench_command_is_exported():
 	tree = ast.parse((PACKAGE / "commands.py").read_text())
 	names = [n.targets[0].id for n in tree.body if isinstance(n, ast.Assign)]
 	assert "commands" in names
+
+
+def test_after_install_creates_every_default():
+	# A fresh install runs no patch: everything a site needs must be called from after_install itself.
+	tree = ast.parse((PACKAGE / "setup" / "install.py").read_text())
+	[after_install] = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "after_install"]
+	called = {
+		n.func.id for n in ast.walk(after_install) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+	}
+	patched = {
+		line.split("import ", 1)[1].split(";")[0].strip()
+		for line in (PACKAGE / "patches.txt").read_text().splitlines()
+		if line.startswith("execute:from csm_extension.setup.install import")
+	}
+	# Patches bring existing sites up to date; after_install does the same for new ones.
+	assert patched - {"apply_custom_fields", "add_new_default_rules"} <= called
+	assert {
+		"create_custom_fields",
+		"create_roles",
+		"create_default_rules",
+		"create_default_settings",
+	} <= called

@@ -317,3 +317,114 @@ def test_open_key_holds_a_whole_flag_key():
 	assert open_key.get("unique") == 1
 	# customer (140) + "::" + rule (140)
 	assert open_key.get("length", 140) >= 282
+
+
+# Reports, workspace, number cards, dashboard charts and chart sources.
+
+MODULE_DIR = DOCTYPE_DIR.parent
+REPORT_ROLES = {"System Manager", "Customer Success Admin", CSM_ROLE}
+
+
+def _records(kind: str) -> dict[str, dict]:
+	return {
+		path.parent.name: json.loads(path.read_text(encoding="utf-8"))
+		for path in sorted((MODULE_DIR / kind).glob("*/*.json"))
+	}
+
+
+REPORTS = _records("report")
+CARDS = _records("number_card")
+CHARTS = _records("dashboard_chart")
+SOURCES = _records("dashboard_chart_source")
+WORKSPACES = _records("workspace")
+
+
+def _defines(path: Path, function: str) -> bool:
+	tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+	return function in {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
+
+
+def test_reports_are_present():
+	assert {"CSM NPS", "CSM Churn Rate", "CSM Customer LTV", "CSM Portfolio"} <= {
+		r["name"] for r in REPORTS.values()
+	}
+
+
+@pytest.mark.parametrize("folder", sorted(REPORTS))
+def test_report(folder):
+	report = REPORTS[folder]
+	assert report["doctype"] == "Report" and report["module"] == MODULE
+	assert scrub(report["name"]) == folder and report["report_name"] == report["name"]
+	assert report["is_standard"] == "Yes"
+	assert report["ref_doctype"] in BY_NAME or report["ref_doctype"] in EXTERNAL_DOCTYPES
+	assert {r["role"] for r in report["roles"]} == REPORT_ROLES
+	if report["report_type"] == "Script Report":
+		assert _defines(MODULE_DIR / "report" / folder / f"{folder}.py", "execute")
+		assert (MODULE_DIR / "report" / folder / "__init__.py").is_file()
+		script = (MODULE_DIR / "report" / folder / f"{folder}.js").read_text(encoding="utf-8")
+		assert f'frappe.query_reports["{report["name"]}"]' in script
+
+
+@pytest.mark.parametrize("folder", sorted(CARDS))
+def test_number_card(folder):
+	card = CARDS[folder]
+	assert card["doctype"] == "Number Card" and card["module"] == MODULE and card["is_standard"] == 1
+	assert scrub(card["name"]) == folder and card["label"] == card["name"]
+	assert card["document_type"] in BY_NAME or card["document_type"] in EXTERNAL_DOCTYPES
+	if card["type"] == "Custom":
+		module, _, function = card["method"].rpartition(".")
+		assert _defines(
+			Path(__file__).resolve().parent.parent.joinpath(*module.split(".")).with_suffix(".py"), function
+		)
+	else:
+		assert card["type"] == "Document Type" and card["function"] == "Count"
+		for doctype, *_ in json.loads(card["filters_json"]):
+			assert doctype == card["document_type"]
+
+
+@pytest.mark.parametrize("folder", sorted(CHARTS))
+def test_dashboard_chart(folder):
+	chart = CHARTS[folder]
+	assert chart["doctype"] == "Dashboard Chart" and chart["module"] == MODULE
+	assert scrub(chart["name"]) == folder and chart["chart_name"] == chart["name"]
+	if chart["chart_type"] == "Custom":
+		assert chart["source"] in {s["name"] for s in SOURCES.values()}
+		# Custom charts have no document type to derive permissions from.
+		assert {r["role"] for r in chart["roles"]} == REPORT_ROLES
+	else:
+		assert chart["document_type"] in BY_NAME or chart["document_type"] in EXTERNAL_DOCTYPES
+
+
+@pytest.mark.parametrize("folder", sorted(SOURCES))
+def test_chart_source(folder):
+	source = SOURCES[folder]
+	assert source["doctype"] == "Dashboard Chart Source" and scrub(source["name"]) == folder
+	base = MODULE_DIR / "dashboard_chart_source" / folder
+	assert _defines(base / f"{folder}.py", "get")
+	script = (base / f"{folder}.js").read_text(encoding="utf-8")
+	assert f'frappe.dashboards.chart_sources["{source["name"]}"]' in script
+	assert f"csm_extension.csm_extension.dashboard_chart_source.{folder}.{folder}.get" in script
+
+
+def test_workspace_names_what_exists():
+	workspace = WORKSPACES["customer_success"]
+	assert workspace["name"] == workspace["label"] == "Customer Success" and workspace["module"] == MODULE
+	cards = {c["name"] for c in CARDS.values()}
+	charts = {c["name"] for c in CHARTS.values()}
+	reports = {r["name"] for r in REPORTS.values()}
+	assert {c["number_card_name"] for c in workspace["number_cards"]} == cards
+	assert {c["chart_name"] for c in workspace["charts"]} == charts
+	for shortcut in workspace["shortcuts"]:
+		assert shortcut["link_to"] in (reports if shortcut["type"] == "Report" else BY_NAME), shortcut
+	for link in workspace["links"]:
+		if link["type"] == "Link":
+			targets = reports if link["link_type"] == "Report" else set(BY_NAME) | EXTERNAL_DOCTYPES
+			assert link["link_to"] in targets, link
+	shortcuts = {s["label"] for s in workspace["shortcuts"]}
+	cards_in_links = {link["label"] for link in workspace["links"] if link["type"] == "Card Break"}
+	for block in json.loads(workspace["content"]):
+		data = block["data"]
+		assert data.get("number_card_name", next(iter(cards))) in cards
+		assert data.get("chart_name", next(iter(charts))) in charts
+		assert data.get("shortcut_name", next(iter(shortcuts))) in shortcuts
+		assert data.get("card_name", next(iter(cards_in_links))) in cards_in_links

@@ -14,8 +14,16 @@ from csm_extension.services import reports
 
 NO_VALUE = "—"
 """What a card shows when its number is undefined (nobody answered, nobody at start)."""
+ROLES = ("System Manager", "Customer Success Admin", "Customer Success Manager")
 LOOKBACK = {"Monthly": 12, "Quarterly": 8, "Yearly": 5}
 """Periods a trend chart shows, the current one included."""
+
+
+def require_role() -> None:
+	"""The cards and charts show the same figures as the reports, to the same roles. (Not
+	frappe.only_for: it lets everything through while tests run.)"""
+	if frappe.session.user != "Administrator" and not set(ROLES) & set(frappe.get_roles()):
+		frappe.throw(_("Only {0} may see this").format(", ".join(ROLES)), frappe.PermissionError)
 
 
 def quarter_of(day: date) -> tuple[date, date]:
@@ -40,6 +48,7 @@ def _card(value: float | None, fieldtype: str, report: str, route_options: dict)
 @frappe.whitelist()
 def nps_this_quarter(filters: str | dict | list | None = None) -> dict | str:
 	"""NPS of the answers dated from the start of this quarter to today."""
+	require_role()
 	end = getdate(today())
 	start = quarter_of(end)[0]
 	result = reports.nps_result(start, end, "Quarterly", None)
@@ -54,6 +63,7 @@ def nps_this_quarter(filters: str | dict | list | None = None) -> dict | str:
 @frappe.whitelist()
 def churn_rate_last_quarter(filters: str | dict | list | None = None) -> dict | str:
 	"""Churn rate of the last complete calendar quarter."""
+	require_role()
 	start, end = quarter_of(add_months(quarter_of(getdate(today()))[0], -3))
 	result = reports.churn_result(start, end, "Quarterly", None)
 	return _card(

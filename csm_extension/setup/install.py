@@ -50,12 +50,12 @@ def after_install():
 	defaults = json.loads(DEFAULTS_PATH.read_text(encoding="utf-8"))
 	create_default_rules(defaults["rules"])
 	create_default_settings(defaults)
+	create_survey_defaults()
 
 
 def add_new_default_rules():
 	"""For sites installed before a default rule existed (a patch); rules already there are left alone."""
 	create_default_rules(json.loads(DEFAULTS_PATH.read_text(encoding="utf-8"))["rules"])
-	create_survey_defaults()
 
 
 def apply_custom_fields():

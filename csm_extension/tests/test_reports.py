@@ -313,7 +313,7 @@ class TestReports(FrappeTestCase):
 			(e["onboarding_status"], e["onboarding_progress"], e["last_contact"]),
 			("Completed", 100.0, D(today())),
 		)
-		self.assertEqual(summary[0]["value"], 4)
+		self.assertEqual([s["value"] for s in summary[:4]], [1, 1, 1, 3])  # Red, Amber, Green, open flags
 
 	def test_portfolio_statement_count_does_not_grow_with_customers(self):
 		def statements():
@@ -374,6 +374,9 @@ class TestReports(FrappeTestCase):
 			_, _, _, _, summary = csm_churn_rate.execute({"from_date": "2024-04-01", "to_date": "2024-06-30"})
 		rate = next(s["value"] for s in summary if s["label"] == "Churn Rate")
 		self.assertEqual((card["fieldtype"], f"{card['value']:g}%"), ("Percent", rate))
+		# Same figures as the reports, to the same roles.
+		with self.set_user(make_user("plain.reports@example.com")), self.assertRaises(frappe.PermissionError):
+			dashboard.churn_rate_last_quarter()
 
 	def test_charts(self):
 		health = get_chart(chart_name="Customer Health Status", refresh=1)

@@ -9,7 +9,6 @@ from csm_extension.services import dashboard
 
 
 @frappe.whitelist()
-@cache_source
 def get(
 	chart_name: str | None = None,
 	chart: str | dict | None = None,
@@ -20,5 +19,13 @@ def get(
 	timespan: str | None = None,
 	time_interval: str | None = None,
 	heatmap_year: str | None = None,
+	refresh: int | None = None,
 ) -> dict:
+	# Checked before the cache: a cached chart is no less the reports' figures.
+	dashboard.require_role()
+	return _get(chart_name=chart_name, chart=chart, no_cache=no_cache, filters=filters, refresh=refresh)
+
+
+@cache_source
+def _get(chart_name=None, chart=None, no_cache=None, filters=None, **kwargs) -> dict:
 	return dashboard.nps_trend(dashboard.chart_filters(chart_name, filters).get("granularity"))

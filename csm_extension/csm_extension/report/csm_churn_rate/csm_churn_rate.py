@@ -7,7 +7,7 @@ import html
 import re
 
 import frappe
-from frappe import _, scrub
+from frappe import _
 
 from csm_extension.services import reports
 
@@ -52,28 +52,29 @@ def reason_order(rows) -> list[str]:
 
 
 def reason_field(reason: str) -> str:
-	return "reason_" + scrub(reason)
+	"""A column name for any reason name ("Price / Value" -> reason_price_value)."""
+	return "reason_" + re.sub(r"\W+", "_", reason.lower()).strip("_")
 
 
 def columns(column: str | None, reasons: list[str]) -> list[dict]:
 	return [
 		*reports.period_fields(),
 		*reports.segment_field(column),
-		{"fieldname": "at_start", "label": _("Customers at Start"), "fieldtype": "Int", "width": 140},
+		{"fieldname": "at_start", "label": _("Customers at Start"), "fieldtype": "Int", "width": 160},
 		{"fieldname": "churned", "label": _("Churned"), "fieldtype": "Int", "width": 90},
-		{"fieldname": "won_back", "label": _("Won Back"), "fieldtype": "Int", "width": 90},
+		{"fieldname": "won_back", "label": _("Won Back"), "fieldtype": "Int", "width": 110},
 		{
 			"fieldname": "churn_rate",
 			"label": _("Churn Rate %"),
 			"fieldtype": "Percent",
 			"precision": 1,
-			"width": 110,
+			"width": 130,
 		},
 		{
 			"fieldname": "revenue_churned",
 			"label": _("Revenue Churned"),
 			"fieldtype": "Currency",
-			"width": 140,
+			"width": 160,
 		},
 		*({"fieldname": reason_field(r), "label": _(r), "fieldtype": "Int", "width": 120} for r in reasons),
 	]

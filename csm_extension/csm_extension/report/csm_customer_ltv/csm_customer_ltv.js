@@ -27,6 +27,8 @@ frappe.query_reports["CSM Customer LTV"] = {
 		},
 	],
 	formatter(value, row, column, data, default_formatter) {
+		// The total row (no data): averages, days and scores have no meaningful sum.
+		if (!data && column.disable_total) return "";
 		value = default_formatter(value, row, column, data);
 		if (column.fieldname === "health_status" && data && data.health_status) {
 			const color = { Green: "green", Amber: "orange", Red: "red" }[data.health_status] || "gray";

@@ -150,7 +150,7 @@ def columns(show_csm: bool) -> list[dict]:
 		col("open_flags", _("Open Flags"), "Int", 90),
 		col("top_flag", _("Top Flag"), "Link", 160, options="CSM Red Flag Rule"),
 		col("top_severity", _("Severity"), "Data", 80, hidden=1),
-		col("onboarding_progress", _("Onboarding %"), "Percent", 110, precision=0),
+		col("onboarding_progress", _("Onboarding %"), "Percent", 110, precision=1),
 		col("onboarding_status", _("Onboarding Status"), "Data", 120),
 		col("last_contact", _("Last Contact"), "Date", 100),
 		col("next_check", _("Next Check"), "Date", 100),
@@ -164,7 +164,6 @@ def summary(data: list[dict]) -> list[dict]:
 		return sum(1 for r in data if r["health_status"] == status)
 
 	return [
-		{"label": _("Customers"), "value": len(data), "datatype": "Int"},
 		{"label": _("Red"), "value": count("Red"), "datatype": "Int", "indicator": "Red"},
 		{"label": _("Amber"), "value": count("Amber"), "datatype": "Int", "indicator": "Orange"},
 		{"label": _("Green"), "value": count("Green"), "datatype": "Int", "indicator": "Green"},
