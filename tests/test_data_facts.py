@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import sys
 import types
 from datetime import date, timedelta
@@ -410,3 +411,14 @@ def test_index_patch_adds_the_covering_index_once(db, monkeypatch):
 	customers, invoices = synthetic(5)
 	insert_rows(db, customers, invoices)
 	check_against_python(db, customers, invoices)
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_gc_is_left_as_found(db, enabled):
+	gc_was = gc.isenabled()
+	try:
+		gc.enable() if enabled else gc.disable()
+		load_facts(db, AS_OF)
+		assert gc.isenabled() is enabled
+	finally:
+		gc.enable() if gc_was else gc.disable()

@@ -111,3 +111,21 @@ def _chart(rows, grain: str, name: str, values: list[float]) -> dict:
 		"labels": [reports.period_label(r.period_start, grain) for r in rows],
 		"datasets": [{"name": name, "values": values}],
 	}
+
+
+HEALTH_COLOURS = {"Green": "#29CD42", "Amber": "#ECAD4B", "Red": "#FF5858", "Insufficient Data": "#C0C6CC"}
+
+
+def health_status_counts() -> dict:
+	"""Enabled customers per health status, always in the order Green, Amber, Red, Insufficient Data, so
+	that each status keeps its colour (a Group By chart orders slices by count)."""
+	counts = dict(
+		frappe.db.sql(
+			"SELECT `csm_health_status`, COUNT(*) FROM `tabCustomer` WHERE `disabled` = 0 GROUP BY `csm_health_status`"
+		)
+	)
+	# Every status, even at 0, so that the chart's fixed colour list (custom_options) lines up.
+	return {
+		"labels": [_(status) for status in HEALTH_COLOURS],
+		"datasets": [{"name": _("Customers"), "values": [counts.get(s, 0) for s in HEALTH_COLOURS]}],
+	}

@@ -51,6 +51,10 @@ def after_install():
 	create_default_rules(defaults["rules"])
 	create_default_settings(defaults)
 	create_survey_defaults()
+	# Patches are marked done, not run, on install: the index the daily pass reads through is added here too.
+	from csm_extension.patches.v0_1.add_customer_facts_index import execute as add_customer_facts_index
+
+	add_customer_facts_index()
 
 
 def add_new_default_rules():

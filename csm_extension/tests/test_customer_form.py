@@ -14,7 +14,9 @@ class TestCustomerForm(FrappeTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
-		cls.enterClassContext(change_settings("CSM Settings", {"onboarding_template": None, "last_pass_on": AS_OF}))
+		cls.enterClassContext(
+			change_settings("CSM Settings", {"onboarding_template": None, "last_pass_on": AS_OF})
+		)
 		cls.csm = make_user("csm.form@example.com", "Customer Success Manager")
 		cls.customer = make_customer("CSM Form Customer", csm=cls.csm)
 		for offset in (-150, -120, -90, -60):

@@ -23,6 +23,10 @@ class TestInstall(FrappeTestCase):
 		for field in FIELDS:
 			self.assertTrue(frappe.db.exists("Custom Field", {"dt": "Customer", "fieldname": field}), field)
 		self.assertTrue(frappe.get_meta("Customer").get_field("csm_health_score").read_only)
+		# The covering index the daily pass reads invoices through (added by install and by a patch).
+		from csm_extension.data.facts import COVERING_INDEX
+
+		self.assertTrue(frappe.db.has_index("tabSales Invoice", COVERING_INDEX[0]))
 
 	def test_install_again_keeps_admin_edits(self):
 		frappe.db.set_value("CSM Red Flag Rule", "Long silence", "threshold", 365)

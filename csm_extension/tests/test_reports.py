@@ -6,7 +6,6 @@ import json
 from unittest.mock import patch
 
 import frappe
-from frappe.desk.doctype.dashboard_chart.dashboard_chart import get as get_chart
 from frappe.desk.doctype.number_card.number_card import get_result
 from frappe.desk.query_report import run as run_report
 from frappe.tests.utils import FrappeTestCase, change_settings
@@ -379,9 +378,17 @@ class TestReports(FrappeTestCase):
 			dashboard.churn_rate_last_quarter()
 
 	def test_charts(self):
-		health = get_chart(chart_name="Customer Health Status", refresh=1)
-		self.assertIn("Red", health["labels"])
-		self.assertEqual(len(health["datasets"][0]["values"]), len(health["labels"]))
+		from csm_extension.csm_extension.dashboard_chart_source.csm_health_status.csm_health_status import (
+			get as health_chart,
+		)
+
+		health = health_chart(chart_name="Customer Health Status", refresh=1)
+		# Fixed order, so each status keeps the colour the chart's custom_options give it.
+		self.assertEqual(health["labels"], ["Green", "Amber", "Red", "Insufficient Data"])
+		expected = [
+			frappe.db.count("Customer", {"disabled": 0, "csm_health_status": s}) for s in health["labels"]
+		]
+		self.assertEqual(health["datasets"][0]["values"], expected)
 		# Custom charts: the widget calls their source's method with the chart's name.
 		for chart_name in CHARTS[1:]:
 			source = frappe.db.get_value("Dashboard Chart", chart_name, "source")

@@ -1,0 +1,342 @@
+"""The daily pass against its floor and its peer, on an ERPNext-sized `tabSales Invoice` in MariaDB.
+
+For each size N it builds N customers with about `--invoices-per-customer` invoices each, rows padded
+to about 2 KB as real ERPNext rows are (or cloned from a site's table with `--like`), and prints:
+
+(a) the daily pass: `load_facts` (data load) and `run_daily_pass` (evaluation), and the statements (a)
+    issues;
+(b) the floor: the bare customer GROUP BY on the table as ERPNext indexes it (no app index);
+(c) the peer: one query per customer, as ERPNext's Inactive Customers report does (its summary query
+    once plus its per-customer query, timed on a random sample and extrapolated to N);
+
+each without and with the app's covering index, best of `--repeat` runs after a warm-up run.
+
+	python benchmarks/bench_daily_pass.py [--sizes 10000,100000] [--invoices-per-customer 10] [--repeat 3]
+
+By default it starts a private MariaDB (tests/mariadb_server.py). `--like DB.TABLE` clones a real
+site's `tabSales Invoice` definition (and `DB`.`tabCustomer`) with CREATE TABLE ... LIKE, which only
+works on the server holding DB: pass `--host/--port/--user/--password` of that server. The user needs
+CREATE/DROP on the scratch database `--database` (default csm_bench, dropped at the end).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import random
+import sys
+import time
+from contextlib import contextmanager, nullcontext
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+from csm_extension.data.db import PyMySQLDatabase  # noqa: E402
+from csm_extension.data.facts import COVERING_INDEX, load_facts  # noqa: E402
+from csm_extension.data.schema import TABLES, create_erpnext_tables  # noqa: E402
+from csm_extension.engine.config import default_config  # noqa: E402
+from csm_extension.engine.daily_pass import run_daily_pass  # noqa: E402
+
+AS_OF = date(2025, 12, 31)
+HISTORY_DAYS = 3 * 365
+# Bytes of column data a row carries; InnoDB stores a 1,900-byte invoice row in about 2 KB of pages.
+ROW_BYTES = {"tabSales Invoice": 1900, "tabCustomer": 500}
+FILLER_COLUMNS = {"tabSales Invoice": 16, "tabCustomer": 4}
+INSERT_CHUNK = 250_000
+PEER_SAMPLE = 2000
+
+FLOOR = (
+	"SELECT customer, COUNT(*), SUM(base_net_total), MAX(posting_date) FROM `tabSales Invoice`"
+	" WHERE docstatus = 1 GROUP BY customer"
+)
+
+# erpnext/selling/report/inactive_customers/inactive_customers.py (v15), doctype "Sales Invoice":
+# `get_sales_details` once, then `get_last_sales_amt` for every customer it lists.
+PEER_SUMMARY = """select
+	cust.name, cust.customer_name, cust.territory, cust.customer_group,
+	count(distinct(so.name)) as 'num_of_order',
+	sum(base_net_total) as 'total_order_value',
+	sum(so.base_net_total) as 'total_order_considered',
+	max(so.posting_date) as 'last_order_date',
+	DATEDIFF(CURRENT_DATE, max(so.posting_date)) as 'days_since_last_order'
+from `tabCustomer` cust, `tabSales Invoice` so
+where cust.name = so.customer and so.docstatus = 1
+group by cust.name
+order by 'days_since_last_order' desc"""
+PEER_PER_CUSTOMER = """select base_net_total from `tabSales Invoice`
+where customer = %s and docstatus = 1 order by posting_date desc
+limit 1"""
+
+
+def parse_args(argv=None):
+	p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+	p.add_argument("--sizes", default="10000,100000", help="customer counts, comma-separated")
+	p.add_argument("--invoices-per-customer", type=int, default=10)
+	p.add_argument("--repeat", type=int, default=3, help="timed runs after one warm-up; best one counts")
+	p.add_argument("--peer-sample", type=int, default=PEER_SAMPLE, help="customers the peer is timed on")
+	p.add_argument("--like", metavar="DB.TABLE", help="clone this table definition (same server)")
+	p.add_argument("--host", help="server to use instead of a private one (needed with --like)")
+	p.add_argument("--port", type=int, default=3306)
+	p.add_argument("--user", default="root")
+	p.add_argument("--password", default="")
+	p.add_argument("--database", default="csm_bench", help="scratch database (created, then dropped)")
+	args = p.parse_args(argv)
+	args.sizes = [int(s) for s in args.sizes.split(",")]
+	return args
+
+
+@contextmanager
+def server(args):
+	"""pymysql.connect kwargs of the scratch database on `--host` or on a private server."""
+	if args.host:
+		ctx = nullcontext(
+			{"host": args.host, "port": args.port, "user": args.user, "password": args.password}
+		)
+	else:
+		from mariadb_server import private_mariadb
+
+		# The buffer pool holds the largest data set, as on a well-sized production server.
+		rows = max(args.sizes) * args.invoices_per_customer
+		pool_mb = max(256, 128 * math.ceil(rows * 3500 / 2**20 / 128))
+		options = (f"--innodb-buffer-pool-size={pool_mb}M", "--innodb-log-file-size=1G")
+		ctx = private_mariadb(options=options)
+	with ctx as params:
+		params = {k: v for k, v in params.items() if k != "database"}
+		admin = PyMySQLDatabase(**params)
+		admin.sql(f"DROP DATABASE IF EXISTS `{args.database}`")
+		admin.sql(f"CREATE DATABASE `{args.database}`")
+		try:
+			yield {**params, "database": args.database}
+		finally:
+			admin.sql(f"DROP DATABASE IF EXISTS `{args.database}`")
+			admin.close()
+
+
+def create_tables(db: PyMySQLDatabase, like: str | None) -> None:
+	"""Empty `tabCustomer` and `tabSales Invoice`, with ERPNext's indexes and no app index."""
+	for table in TABLES:
+		db.sql(f"DROP TABLE IF EXISTS `{table}`")
+	if like:
+		source_db, source_table = like.split(".", 1)
+		db.sql(f"CREATE TABLE `tabSales Invoice` LIKE `{source_db}`.`{source_table.strip('`')}`")
+		db.sql(f"CREATE TABLE `tabCustomer` LIKE `{source_db}`.`tabCustomer`")
+	else:
+		create_erpnext_tables(db)
+		for table, count in FILLER_COLUMNS.items():
+			pads = ", ".join(f"`filler_{i:02d}` varchar(140) DEFAULT NULL" for i in range(count))
+			db.sql(f"ALTER TABLE `{table}` ADD COLUMN ({pads}, `remarks` text DEFAULT NULL)")
+	drop_app_index(db)
+
+
+def drop_app_index(db: PyMySQLDatabase) -> None:
+	name = COVERING_INDEX[0]
+	if db.sql(f"SHOW INDEX FROM `tabSales Invoice` WHERE Key_name = '{name}'"):
+		db.sql(f"ALTER TABLE `tabSales Invoice` DROP INDEX `{name}`")
+
+
+def add_app_index(db: PyMySQLDatabase) -> None:
+	name, columns = COVERING_INDEX
+	cols = ", ".join(f"`{c}`" for c in columns)
+	db.sql(f"ALTER TABLE `tabSales Invoice` ADD INDEX `{name}` ({cols})")
+
+
+def filler(db: PyMySQLDatabase, table: str, known: dict[str, str]) -> dict[str, str]:
+	"""Expressions for the columns not in `known`: text columns padded up to the table's row width,
+	NOT NULL columns without a default given a value of their type."""
+	columns = db.sql(
+		"SELECT COLUMN_NAME, DATA_TYPE, CHARACTER_MAXIMUM_LENGTH, IS_NULLABLE, COLUMN_DEFAULT"
+		" FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = %(t)s"
+		" ORDER BY ORDINAL_POSITION",
+		{"t": table},
+	)
+	budget = ROW_BYTES[table] - 150  # the known columns take about that much
+	exprs = {}
+	for name, data_type, max_len, nullable, default in columns:
+		if name in known:
+			continue
+		if data_type in ("varchar", "char", "text", "mediumtext", "longtext") and budget > 0:
+			width = min(budget, 120 if data_type in ("varchar", "char") else 400, max_len or 0)
+			if width > 0:
+				exprs[name] = f"REPEAT('x', {width})"
+				budget -= width
+				continue
+		if nullable == "NO" and default is None:
+			exprs[name] = {"date": "'2000-01-01'", "datetime": "'2000-01-01'", "time": "'00:00:00'"}.get(
+				data_type, "''" if "char" in data_type or "text" in data_type else "0"
+			)
+	return exprs
+
+
+def fill(db: PyMySQLDatabase, n_customers: int, per_customer: int) -> None:
+	"""N customers and N * per_customer invoices in posting order (as ERPNext names them), generated
+	by the server from MariaDB's Sequence engine."""
+	customer = {
+		"name": "CONCAT('CUST-', LPAD(seq, 7, '0'))",
+		"customer_name": "CONCAT('Customer ', seq, ' Trading Ltd')",
+		"customer_group": "ELT(1 + seq % 3, 'Commercial', 'Retail', 'Government')",
+		"territory": "ELT(1 + seq % 4, 'North', 'South', 'East', 'West')",
+		"disabled": "seq % 50 = 0",
+		"docstatus": "0",
+	}
+	insert_select(db, "tabCustomer", {**customer, **filler(db, "tabCustomer", customer)}, n_customers)
+
+	rows = n_customers * per_customer
+	posting = f"DATE_SUB('{AS_OF}', INTERVAL ({rows} - seq) * {HISTORY_DAYS} DIV {rows} DAY)"
+	amount = "CAST(CRC32(CONCAT('amount', seq)) % 500000 AS SIGNED) / 100"
+	invoice = {
+		"name": "CONCAT('ACC-SINV-', LPAD(seq, 9, '0'))",
+		# About per_customer invoices each (0 for a few), spread over the whole history.
+		"customer": f"CONCAT('CUST-', LPAD(1 + CRC32(seq) % {n_customers}, 7, '0'))",
+		"company": "IF(seq % 10 = 0, 'Acme Trading Europe GmbH', 'Acme Trading Ltd')",
+		"posting_date": posting,
+		"due_date": f"DATE_ADD({posting}, INTERVAL 30 DAY)",
+		"creation": posting,
+		"modified": posting,
+		"docstatus": "CASE WHEN seq % 41 = 0 THEN 0 WHEN seq % 43 = 0 THEN 2 ELSE 1 END",
+		"is_return": "seq % 23 = 0",
+		"base_net_total": f"IF(seq % 23 = 0, -1, 1) * {amount}",
+		# Recent invoices mostly open, older ones mostly paid.
+		"outstanding_amount": f"IF(seq % 23 = 0, 0, IF(seq > {rows} * 0.95 AND seq % 3 > 0 OR seq % 17 = 0,"
+		f" {amount}, 0))",
+	}
+	insert_select(db, "tabSales Invoice", {**invoice, **filler(db, "tabSales Invoice", invoice)}, rows)
+	db.sql("ANALYZE TABLE `tabCustomer`, `tabSales Invoice`")
+
+
+def insert_select(db: PyMySQLDatabase, table: str, exprs: dict[str, str], rows: int) -> None:
+	columns = ", ".join(f"`{c}`" for c in exprs)
+	values = ", ".join(exprs.values()).replace("%", "%%")
+	for start in range(1, rows + 1, INSERT_CHUNK):
+		stop = min(rows, start + INSERT_CHUNK - 1)
+		db.sql(
+			f"INSERT INTO `{table}` ({columns}) SELECT {values} FROM seq_{start}_to_{stop}",
+			{},
+		)
+
+
+def best(fn, repeat: int) -> list[float]:
+	"""Per-part timings of the best of `repeat` runs after a warm-up (fn returns a list of seconds)."""
+	fn()
+	runs = [fn() for _ in range(repeat)]
+	return min(runs, key=lambda r: r[-1])
+
+
+def measure(db: PyMySQLDatabase, conn, n: int, args, rng: random.Random) -> dict:
+	config = default_config()
+	windows = config.windows
+	stats = {}
+
+	def floor():
+		t = time.perf_counter()
+		db.sql(FLOOR)
+		return [time.perf_counter() - t]
+
+	def daily_pass():
+		t0 = time.perf_counter()
+		before = db.statements
+		facts = load_facts(db, AS_OF, windows)
+		t1 = time.perf_counter()
+		stats["statements"] = db.statements - before
+		stats["customers"] = len(facts)
+		run_daily_pass(facts, config, AS_OF)
+		t2 = time.perf_counter()
+		return [t1 - t0, t2 - t1, t2 - t0]
+
+	customers = [r[0] for r in db.sql("SELECT `name` FROM `tabCustomer` WHERE `disabled` = 0")]
+	sample = rng.sample(customers, min(args.peer_sample, len(customers)))
+
+	def peer():
+		with conn.cursor() as cur:
+			t0 = time.perf_counter()
+			cur.execute(PEER_SUMMARY)
+			cur.fetchall()
+			t1 = time.perf_counter()
+			for name in sample:
+				cur.execute(PEER_PER_CUSTOMER, (name,))
+				cur.fetchall()
+			t2 = time.perf_counter()
+		per_customer = (t2 - t1) * len(customers) / len(sample)
+		return [t1 - t0, per_customer, t1 - t0 + per_customer]
+
+	stats["floor"] = best(floor, args.repeat)[0]
+	stats["load"], stats["evaluate"], stats["pass"] = best(daily_pass, args.repeat)
+	stats["summary"], stats["per_customer"], stats["peer"] = best(peer, args.repeat)
+	stats["sample"], stats["enabled"] = len(sample), len(customers)
+	return stats
+
+
+def table_size(db: PyMySQLDatabase, rows: int) -> str:
+	[(data, index)] = db.sql(
+		"SELECT DATA_LENGTH, INDEX_LENGTH FROM information_schema.TABLES"
+		" WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'tabSales Invoice'"
+	)
+	return f"{data / 2**20:,.0f} MB data ({data / max(rows, 1):,.0f} B/row), {index / 2**20:,.0f} MB indexes"
+
+
+def report(label: str, s: dict) -> None:
+	print(
+		f"  {label:<16} (a) pass {s['pass']:7.2f}s = load {s['load']:6.2f}s + evaluate {s['evaluate']:5.2f}s"
+		f"  [{s['statements']} statements, {s['customers']:,} customers]"
+	)
+	print(
+		f"  {'':<16} (b) floor {s['floor']:6.2f}s   pass/floor = {s['pass'] / s['floor']:.2f}"
+		f"  (load alone/floor = {s['load'] / s['floor']:.2f})"
+	)
+	print(
+		f"  {'':<16} (c) peer {s['peer']:7.2f}s = summary {s['summary']:.2f}s + {s['enabled']:,} per-customer"
+		f" queries {s['per_customer']:.2f}s (EXTRAPOLATED from a random sample of {s['sample']:,})"
+		f"   peer/pass = {s['peer'] / s['pass']:.1f}"
+	)
+
+
+def main(argv=None) -> None:
+	args = parse_args(argv)
+	rng = random.Random(20251231)
+	started = time.perf_counter()
+	print(
+		f"bench_daily_pass: sizes {args.sizes}, ~{args.invoices_per_customer} invoices/customer,"
+		f" best of {args.repeat} after a warm-up; windows {default_config().windows};"
+		f" table {'LIKE ' + args.like if args.like else 'synthetic'}",
+		flush=True,
+	)
+	with server(args) as params:
+		db = PyMySQLDatabase(**params)
+		[(version,)] = db.sql("SELECT VERSION()")
+		[(_, pool)] = db.sql("SHOW VARIABLES LIKE 'innodb_buffer_pool_size'")
+		print(f"MariaDB {version}, buffer pool {int(pool) / 2**30:.1f} GB", flush=True)
+		results = {}
+		for n in args.sizes:
+			t = time.perf_counter()
+			create_tables(db, args.like)
+			fill(db, n, args.invoices_per_customer)
+			print(
+				f"\nN={n:,}: {n * args.invoices_per_customer:,} invoices, built in"
+				f" {time.perf_counter() - t:.0f}s; {table_size(db, n * args.invoices_per_customer)}",
+				flush=True,
+			)
+			without = measure(db, db.conn, n, args, rng)
+			report("no app index", without)
+			t = time.perf_counter()
+			add_app_index(db)
+			db.sql("ANALYZE TABLE `tabSales Invoice`")
+			print(f"  adding {COVERING_INDEX[0]} took {time.perf_counter() - t:.1f}s", flush=True)
+			with_index = measure(db, db.conn, n, args, rng)
+			report("with app index", with_index)
+			results[n] = (without, with_index)
+		db.close()
+	print(f"\ntotal {time.perf_counter() - started:.0f}s")
+	n = max(results)
+	without, with_index = results[n]
+	statements = {s["statements"] for pair in results.values() for s in pair}
+	# The peer's faster run (ERPNext's report may well profit from the app's index too).
+	peer = min(without["peer"], with_index["peer"])
+	print(
+		f"bench N={n} pass/floor={with_index['pass'] / without['floor']:.2f}"
+		f" peer/pass={peer / with_index['pass']:.1f} statements={'/'.join(map(str, sorted(statements)))}"
+	)
+
+
+if __name__ == "__main__":
+	main()
