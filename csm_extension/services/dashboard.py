@@ -10,20 +10,17 @@ from frappe import _
 from frappe.utils import add_days, add_months, getdate, today
 
 from csm_extension.engine.periods import GRANULARITIES
-from csm_extension.services import reports
+from csm_extension.services import permissions, reports
 
 NO_VALUE = "—"
 """What a card shows when its number is undefined (nobody answered, nobody at start)."""
-ROLES = ("System Manager", "Customer Success Admin", "Customer Success Manager")
 LOOKBACK = {"Monthly": 12, "Quarterly": 8, "Yearly": 5}
 """Periods a trend chart shows, the current one included."""
 
 
 def require_role() -> None:
-	"""The cards and charts show the same figures as the reports, to the same roles. (Not
-	frappe.only_for: it lets everything through while tests run.)"""
-	if frappe.session.user != "Administrator" and not set(ROLES) & set(frappe.get_roles()):
-		frappe.throw(_("Only {0} may see this").format(", ".join(ROLES)), frappe.PermissionError)
+	"""The cards and charts show the same figures as the reports, to the same roles."""
+	permissions.require_role(permissions.CSM_ROLES)
 
 
 def quarter_of(day: date) -> tuple[date, date]:
