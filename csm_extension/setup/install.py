@@ -154,7 +154,11 @@ def create_survey_defaults():
 
 
 def before_uninstall():
-	"""Remove the Customer fields; the app's own doctypes go with the module."""
+	"""Remove the Customer fields and the app's index on Sales Invoice; the app's doctypes go with the module."""
+	from csm_extension.data.facts import COVERING_INDEX
+
+	if frappe.db.db_type == "mariadb" and frappe.db.has_index("tabSales Invoice", COVERING_INDEX[0]):
+		frappe.db.sql_ddl(f"ALTER TABLE `tabSales Invoice` DROP INDEX `{COVERING_INDEX[0]}`")
 	for doctype, fields in CUSTOM_FIELDS.items():
 		for field in fields:
 			name = frappe.db.get_value("Custom Field", {"dt": doctype, "fieldname": field["fieldname"]})

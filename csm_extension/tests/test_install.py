@@ -3,7 +3,9 @@
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
+from csm_extension.data.facts import COVERING_INDEX
 from csm_extension.engine.config import default_config
+from csm_extension.patches.v0_1.add_customer_facts_index import execute as add_customer_facts_index
 from csm_extension.setup import install
 from csm_extension.setup.custom_fields import CUSTOM_FIELDS
 from csm_extension.tests.utils import make_user
@@ -24,8 +26,6 @@ class TestInstall(FrappeTestCase):
 			self.assertTrue(frappe.db.exists("Custom Field", {"dt": "Customer", "fieldname": field}), field)
 		self.assertTrue(frappe.get_meta("Customer").get_field("csm_health_score").read_only)
 		# The covering index the daily pass reads invoices through (added by install and by a patch).
-		from csm_extension.data.facts import COVERING_INDEX
-
 		self.assertTrue(frappe.db.has_index("tabSales Invoice", COVERING_INDEX[0]))
 
 	def test_install_again_keeps_admin_edits(self):
@@ -44,9 +44,12 @@ class TestInstall(FrappeTestCase):
 				)
 			# Frappe keeps the columns of deleted custom fields (no data is dropped); the fields are gone.
 			self.assertIsNone(frappe.get_meta("Customer").get_field("csm_health_score"))
+			self.assertFalse(frappe.db.has_index("tabSales Invoice", COVERING_INDEX[0]))
 		finally:
 			install.apply_custom_fields()
+			add_customer_facts_index()
 		self.assertIsNotNone(frappe.get_meta("Customer").get_field("csm_health_score"))
+		self.assertTrue(frappe.db.has_index("tabSales Invoice", COVERING_INDEX[0]))
 
 
 class TestPermissions(FrappeTestCase):
