@@ -3,11 +3,13 @@ dashboard chart sources, computed like the CSM NPS and CSM Churn Rate reports (d
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import frappe
 from frappe import _
 from frappe.utils import add_days, add_months, getdate, today
+from frappe.utils.dashboard import cache_source
 
 from csm_extension.engine.periods import GRANULARITIES
 from csm_extension.services import permissions, reports
@@ -126,3 +128,30 @@ def health_status_counts() -> dict:
 		"labels": [_(status) for status in HEALTH_COLOURS],
 		"datasets": [{"name": _("Customers"), "values": [counts.get(s, 0) for s in HEALTH_COLOURS]}],
 	}
+
+
+def chart_source(compute: Callable[[dict], dict]):
+	"""The `get` of a dashboard chart source: the arguments Frappe's chart widget passes, the role check
+	before the cache, then `compute(filters)` cached per chart as Frappe's own sources are."""
+
+	@cache_source
+	def cached(chart_name=None, chart=None, no_cache=None, filters=None, **kwargs) -> dict:
+		return compute(chart_filters(chart_name, filters))
+
+	def get(
+		chart_name: str | None = None,
+		chart: str | dict | None = None,
+		no_cache: int | None = None,
+		filters: str | dict | None = None,
+		from_date: str | None = None,
+		to_date: str | None = None,
+		timespan: str | None = None,
+		time_interval: str | None = None,
+		heatmap_year: str | None = None,
+		refresh: int | None = None,
+	) -> dict:
+		# Checked before the cache: a cached chart is no less the reports' figures.
+		require_role()
+		return cached(chart_name=chart_name, chart=chart, no_cache=no_cache, filters=filters, refresh=refresh)
+
+	return frappe.whitelist()(get)
