@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -92,3 +95,12 @@ class CustomerFacts:
 
 
 MIN_PURCHASES_FOR_RHYTHM = 3
+
+
+def new_frozen(cls: type[T], **fields) -> T:
+	"""An instance of the frozen dataclass `cls`, built without its __init__, which sets each field
+	through object.__setattr__ and takes twice as long: that counts for the hundreds of thousands of
+	flags and scores a daily pass builds. Give every field; no defaults apply and no __post_init__ runs."""
+	obj = object.__new__(cls)
+	obj.__dict__.update(fields)
+	return obj

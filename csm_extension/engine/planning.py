@@ -69,12 +69,13 @@ def plan_followups(
 
 	to_open, to_keep, suppressed, seen = [], [], [], set()
 	for flag in sorted(flags, key=lambda f: (f.customer, f.rule)):
-		if flag.key in seen:
+		key = flag.key  # built once: a pass plans hundreds of thousands of flags
+		if key in seen:
 			continue
-		seen.add(flag.key)
-		if flag.key in current:
-			to_keep.append((current[flag.key], flag))
-		elif flag.key in last_closed and (as_of - last_closed[flag.key]).days < cooldown.get(flag.rule, 0):
+		seen.add(key)
+		if key in current:
+			to_keep.append((current[key], flag))
+		elif key in last_closed and (as_of - last_closed[key]).days < cooldown.get(flag.rule, 0):
 			suppressed.append(flag)
 		else:
 			to_open.append(flag)

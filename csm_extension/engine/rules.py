@@ -6,7 +6,7 @@ import operator as op
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 
-from csm_extension.engine.models import CustomerFacts
+from csm_extension.engine.models import CustomerFacts, new_frozen
 from csm_extension.engine.scoring import HealthScore
 
 OPERATORS: dict[str, Callable[[float, float], bool]] = {
@@ -231,6 +231,18 @@ SIGNALS: dict[str, Signal] = {
 }
 
 
+def _bound_signals(churn: ChurnPolicy) -> dict[str, Signal]:
+	"""SIGNALS with the churn signal bound to the configuration's policy."""
+	return {
+		**SIGNALS,
+		"churn_horizon_ratio": replace(
+			SIGNALS["churn_horizon_ratio"],
+			value=lambda f, s, w: _churn_ratio(f, s, w, churn),
+			explain=lambda f, s, w, v: _explain_churn(f, s, w, v, churn),
+		),
+	}
+
+
 def evaluate_rules(
 	rules: Iterable[Rule],
 	facts: Iterable[CustomerFacts],
@@ -239,28 +251,26 @@ def evaluate_rules(
 ) -> list[Flag]:
 	"""Every enabled rule against every customer it applies to; a signal that cannot be measured for a
 	customer (e.g. no previous revenue for a drop) raises nothing."""
-	churn = churn or ChurnPolicy()
-	signals = {
-		**SIGNALS,
-		"churn_horizon_ratio": replace(
-			SIGNALS["churn_horizon_ratio"],
-			value=lambda f, s, w: _churn_ratio(f, s, w, churn),
-			explain=lambda f, s, w, v: _explain_churn(f, s, w, v, churn),
-		),
-	}
-	rules = [r for r in rules if r.enabled]
+	signals = _bound_signals(churn or ChurnPolicy())
+	# Looked up once per pass rather than once per customer and rule: (rule, its signal, its operator,
+	# whether it has a segment filter to check).
+	bound = [
+		(rule, signals[rule.signal], OPERATORS[rule.operator], bool(rule.customer_group or rule.territory))
+		for rule in rules
+		if rule.enabled
+	]
 	flags = []
 	for f in facts:
 		score = scores.get(f.customer)
-		for rule in rules:
-			if not rule.applies_to(f):
+		for rule, signal, holds, filtered in bound:
+			if filtered and not rule.applies_to(f):
 				continue
-			signal = signals[rule.signal]
 			value = signal.value(f, score, rule.window_days)
-			if value is None or not OPERATORS[rule.operator](value, rule.threshold):
+			if value is None or not holds(value, rule.threshold):
 				continue
 			flags.append(
-				Flag(
+				new_frozen(
+					Flag,
 					customer=f.customer,
 					rule=rule.name,
 					signal=rule.signal,
