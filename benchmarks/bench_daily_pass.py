@@ -3,8 +3,9 @@
 For each size N it builds N customers with about `--invoices-per-customer` invoices each, rows padded
 to about 2 KB as real ERPNext rows are (or cloned from a site's table with `--like`), and prints:
 
-(a) the daily pass: `load_facts` (data load) and `run_daily_pass` (evaluation), and the statements (a)
-    issues;
+(a) the daily pass as the app runs it, `run_daily_pass(iter_facts(...))`: the customers are scored as
+    their rows arrive, so the data load and the evaluation overlap; and the statements (a) issues. For
+    reference, the two parts one after the other: `load_facts`, then `run_daily_pass` on the list;
 (b) the floor: the bare customer GROUP BY on the table as ERPNext indexes it (no app index);
 (c) the peer: one query per customer, as ERPNext's Inactive Customers report does (its summary query
     once plus its per-customer query, timed on a random sample and extrapolated to N);
@@ -34,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from csm_extension.data.db import PyMySQLDatabase  # noqa: E402
-from csm_extension.data.facts import COVERING_INDEX, load_facts  # noqa: E402
+from csm_extension.data.facts import COVERING_INDEX, iter_facts, load_facts  # noqa: E402
 from csm_extension.data.schema import TABLES, create_erpnext_tables  # noqa: E402
 from csm_extension.engine.config import default_config  # noqa: E402
 from csm_extension.engine.daily_pass import run_daily_pass  # noqa: E402
@@ -234,12 +235,20 @@ def measure(db: PyMySQLDatabase, conn, n: int, args, rng: random.Random) -> dict
 		return [time.perf_counter() - t]
 
 	def daily_pass():
+		# As the app runs it: the customers are scored while the server still sends rows.
 		t0 = time.perf_counter()
 		before = db.statements
-		facts = load_facts(db, AS_OF, windows)
+		result = run_daily_pass(iter_facts(db, AS_OF, windows), config, AS_OF)
 		t1 = time.perf_counter()
 		stats["statements"] = db.statements - before
-		stats["customers"] = len(facts)
+		stats["customers"] = len(result.facts)
+		return [t1 - t0]
+
+	def apart():
+		# The two parts one after the other, to show what each costs.
+		t0 = time.perf_counter()
+		facts = load_facts(db, AS_OF, windows)
+		t1 = time.perf_counter()
 		run_daily_pass(facts, config, AS_OF)
 		t2 = time.perf_counter()
 		return [t1 - t0, t2 - t1, t2 - t0]
@@ -261,7 +270,8 @@ def measure(db: PyMySQLDatabase, conn, n: int, args, rng: random.Random) -> dict
 		return [t1 - t0, per_customer, t1 - t0 + per_customer]
 
 	stats["floor"] = best(floor, args.repeat)[0]
-	stats["load"], stats["evaluate"], stats["pass"] = best(daily_pass, args.repeat)
+	stats["pass"] = best(daily_pass, args.repeat)[0]
+	stats["load"], stats["evaluate"], stats["serial"] = best(apart, args.repeat)
 	stats["summary"], stats["per_customer"], stats["peer"] = best(peer, args.repeat)
 	stats["sample"], stats["enabled"] = len(sample), len(customers)
 	return stats
@@ -277,8 +287,9 @@ def table_size(db: PyMySQLDatabase, rows: int) -> str:
 
 def report(label: str, s: dict) -> None:
 	print(
-		f"  {label:<16} (a) pass {s['pass']:7.2f}s = load {s['load']:6.2f}s + evaluate {s['evaluate']:5.2f}s"
-		f"  [{s['statements']} statements, {s['customers']:,} customers]"
+		f"  {label:<16} (a) pass {s['pass']:7.2f}s  [{s['statements']} statements, {s['customers']:,} customers;"
+		f" load and evaluation overlap; one after the other: load {s['load']:.2f}s + evaluate"
+		f" {s['evaluate']:.2f}s = {s['serial']:.2f}s]"
 	)
 	print(
 		f"  {'':<16} (b) floor {s['floor']:6.2f}s   pass/floor = {s['pass'] / s['floor']:.2f}"

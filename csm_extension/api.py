@@ -25,9 +25,9 @@ def send_nps_survey(survey: str) -> dict:
 # The only method a Guest may call: every other whitelisted function of the app requires a login.
 @frappe.whitelist(allow_guest=True, methods=["POST"])
 @rate_limit(limit=20, seconds=60 * 60)
-def submit_nps_answer(token: str, score: int, comment: str | None = None) -> dict:
+def submit_nps_answer(token: str | None = None, score: int | None = None, comment: str | None = None) -> dict:
 	"""Record the answer of a survey link (once, before its deadline, score 0-10); anything else is
-	refused with nothing stored."""
+	refused with nothing stored. A missing token or score is refused the same way, not with a 500."""
 	return surveys.record_answer(token, score, comment)
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TextIO
 
 from csm_extension.data.db import SQLiteDatabase
-from csm_extension.data.facts import invoice_span, load_facts
+from csm_extension.data.facts import invoice_span, iter_facts
 from csm_extension.data.followups import TABLE as FOLLOWUP_TABLE
 from csm_extension.data.followups import apply_plan, create_followup_table, load_followup_state
 from csm_extension.data.loader import BATCH_SIZE, LoadError, LoadResult, load_exports
@@ -342,14 +342,16 @@ def run(
 			raise CliError(
 				f"--as-of {as_of} is {when} invoice in {db_path}; choose a date from {first} to {last}"
 			)
-		facts = load_facts(db, as_of, config.windows, company)
 		if not dry_run:
 			create_followup_table(db)
 		if _has_table(db, FOLLOWUP_TABLE):
 			open_items, closed_items = load_followup_state(db)
 		else:
 			open_items, closed_items = [], []
+		# The customers are scored as their rows arrive (everything else is read before).
+		facts = iter_facts(db, as_of, config.windows, company)
 		result = run_daily_pass(facts, config, as_of, open_items, closed_items)
+		facts = result.facts
 		out_dir = Path(out_dir) if out_dir else default_out_dir(db_path)
 		write_results(result, facts, config, out_dir)
 		print_summary(result, facts, config, out, str(db_path), company, dry_run)

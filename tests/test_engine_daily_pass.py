@@ -48,3 +48,21 @@ def test_most_at_risk_lists_scored_customers_only():
 	# Only A has enough history; its revenue at stake is the last 365 days' net: everything from A1 on.
 	assert [(r.customer, r.score, r.flags) for r in rows] == [("A", 63, 2)]
 	assert rows[0].revenue_at_stake == pytest.approx(780.0)
+
+
+def test_facts_in_any_order_give_the_same_result():
+	"""The site and the offline command feed the pass rows as the database sends them (its collation's
+	order, as a generator): the result is the one of the same facts in name order."""
+	facts = compute_facts(CUSTOMERS, INVOICES, AS_OF, windows=CONFIG.windows)
+	assert len(facts) >= 3 and [f.customer for f in facts] == sorted(f.customer for f in facts)
+	ordered = run_daily_pass(facts, CONFIG, AS_OF)
+	shuffled = run_daily_pass(iter(facts[::-1]), CONFIG, AS_OF)
+	assert shuffled.facts == ordered.facts == facts
+	assert list(shuffled.scores) == list(ordered.scores) == [f.customer for f in facts]
+	assert shuffled.scores == ordered.scores
+	assert shuffled.flags == ordered.flags and shuffled.plan == ordered.plan
+	# Each customer's flags stay in the rules' order.
+	rule_order = [r.name for r in CONFIG.rules]
+	for customer in {f.customer for f in ordered.flags}:
+		names = [f.rule for f in ordered.flags if f.customer == customer]
+		assert names == sorted(names, key=rule_order.index)

@@ -48,6 +48,8 @@ SNIPPETS: dict[str, dict[str, str]] = {
 }
 
 _PYFORMAT = re.compile(r"%\((\w+)\)s")
+# Rows fetched at a time by `Database.stream` (Frappe's as_iterator fetches its own batches).
+STREAM_BATCH = 2000
 
 
 def to_date(value: Any) -> date | None:
@@ -88,6 +90,14 @@ class Database:
 		self.statements += 1
 		return self._execute(query, params)
 
+	def stream(self, query: str, params: Params = None) -> Iterator[tuple]:
+		"""The rows of `query` as the server sends them, rather than all at once: the caller works on
+		the first rows while the server computes the next ones (the two cores of a small server both
+		busy). Run no other statement on this database until the rows are consumed or the iterator is
+		closed (MariaDB's protocol allows one open result per connection)."""
+		self.statements += 1
+		return self._stream(query, params)
+
 	def executemany(self, query: str, rows: Iterable[Mapping[str, Any]]) -> None:
 		self.statements += 1
 		self._executemany(query, list(rows))
@@ -105,6 +115,9 @@ class Database:
 
 	def _execute(self, query: str, params: Params) -> list[tuple]:
 		raise NotImplementedError
+
+	def _stream(self, query: str, params: Params) -> Iterator[tuple]:
+		yield from self._execute(query, params)
 
 	def _executemany(self, query: str, rows: Sequence[Mapping[str, Any]]) -> None:
 		raise NotImplementedError
@@ -151,6 +164,14 @@ class SQLiteDatabase(Database):
 		cursor = self.conn.execute(self.translate(query, params is not None), _sqlite_params(params) or ())
 		return cursor.fetchall()
 
+	def _stream(self, query: str, params: Params) -> Iterator[tuple]:
+		cursor = self.conn.execute(self.translate(query, params is not None), _sqlite_params(params) or ())
+		try:
+			while rows := cursor.fetchmany(STREAM_BATCH):
+				yield from rows
+		finally:
+			cursor.close()
+
 	def _executemany(self, query: str, rows: Sequence[Mapping[str, Any]]) -> None:
 		self.conn.executemany(self.translate(query), [_sqlite_params(r) for r in rows])
 
@@ -187,6 +208,14 @@ class PyMySQLDatabase(Database):
 			cursor.execute(query, params)
 			return list(cursor.fetchall())
 
+	def _stream(self, query: str, params: Params) -> Iterator[tuple]:
+		from pymysql.cursors import SSCursor
+
+		with self.conn.cursor(SSCursor) as cursor:
+			cursor.execute(query, params)
+			while rows := cursor.fetchmany(STREAM_BATCH):
+				yield from rows
+
 	def _executemany(self, query: str, rows: Sequence[Mapping[str, Any]]) -> None:
 		# PyMySQL turns an INSERT ... VALUES into multi-row INSERTs: one round trip per ~1 MB.
 		with self.conn.cursor() as cursor:
@@ -220,6 +249,12 @@ class FrappeDatabase(Database):
 	def _execute(self, query: str, params: Params) -> list[tuple]:
 		# frappe.db.sql wraps a None into a one-value tuple, which PyMySQL would try to format into the query.
 		return list(self._db.sql(query) if params is None else self._db.sql(query, params))
+
+	def _stream(self, query: str, params: Params) -> Iterator[tuple]:
+		# Frappe's own way to read a large result: an unbuffered cursor for the time of the iteration.
+		args = () if params is None else (params,)
+		with self._db.unbuffered_cursor():
+			yield from self._db.sql(query, *args, as_iterator=True, as_list=True)
 
 	def _executemany(self, query: str, rows: Sequence[Mapping[str, Any]]) -> None:
 		for row in rows:

@@ -21,7 +21,12 @@ Measured on 1M invoices of 2 KB for 100k customers with `COVERING_INDEX` (benchm
 - Customers joined in rather than read by a statement of their own: one row per customer, no Python
   join. The overdue invoices stay a statement of their own: folded into the GROUP BY, their
   conditions ran on every invoice and cost more than the separate index scan.
-- Python's cyclic GC paused while the rows and facts are built (see `_gc_paused`).
+- Python's cyclic GC paused while the rows and facts are built (`engine.models.gc_paused`).
+
+`iter_facts` yields the same facts as the customers' rows arrive (`Database.stream`: PyMySQL's SSCursor,
+Frappe's `unbuffered_cursor`), and the daily pass scores each customer as it comes: the server aggregates
+the next customers on one core while Python builds and scores the previous ones on the other, so a pass
+takes about the longer of the two rather than their sum.
 
 Why not window functions for the median (LAG, then ROW_NUMBER/COUNT OVER): MariaDB materialises each
 window level in a temporary table with the 563-byte customer key, which spills to disk; measured on
@@ -30,15 +35,14 @@ window level in a temporary table with the 563-byte customer key, which spills t
 
 from __future__ import annotations
 
-import gc
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
+from operator import attrgetter
 
 from csm_extension.data.db import Database, to_date, to_text
 from csm_extension.engine.facts import window_bounds
-from csm_extension.engine.models import MIN_PURCHASES_FOR_RHYTHM, CustomerFacts, WindowFacts
+from csm_extension.engine.models import MIN_PURCHASES_FOR_RHYTHM, CustomerFacts, WindowFacts, gc_paused
 
 # Lets both statements read this index instead of the wide invoice rows: the join finds a customer's
 # submitted invoices with one index dive, the overdue scan skips drafts and cancelled ones. The primary
@@ -113,25 +117,22 @@ def load_facts(
 	company: str | None = None,
 ) -> list[CustomerFacts]:
 	"""Facts for every enabled customer (sorted by name), counting submitted invoices up to `as_of`."""
-	with _gc_paused():
-		return _load_facts(db, as_of, sorted(set(windows)), company)
+	# Sorted here rather than in SQL: Python's order of names, not the database collation's.
+	return sorted(iter_facts(db, as_of, windows, company), key=attrgetter("customer"))
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-	"""Python's cyclic GC off while a few hundred thousand rows and facts are built: they hold no
-	cycles (reference counting frees them), yet every 700 allocations the GC would walk the young ones
-	and now and then all of them. Measured at 100k customers: 5.95 s -> 4.38 s."""
-	enabled = gc.isenabled()
-	gc.disable()
-	try:
-		yield
-	finally:
-		if enabled:
-			gc.enable()
-
-
-def _load_facts(db: Database, as_of: date, windows: list[int], company: str | None) -> list[CustomerFacts]:
+def iter_facts(
+	db: Database,
+	as_of: date,
+	windows: Iterable[int] = (90,),
+	company: str | None = None,
+	extra: Callable[[str], dict] | None = None,
+) -> Iterator[CustomerFacts]:
+	"""`load_facts` as the rows arrive, in the database's order, so that the daily pass scores the
+	first customers while the server still aggregates the others. `extra(customer)` fills
+	CustomerFacts.extra. Until it is exhausted or closed, the iterator holds the database's connection:
+	read everything else first."""
+	windows = sorted(set(windows))
 	params: dict = {"as_of": as_of, "company": company}
 	for days in windows:
 		params[f"recent_{days}"], params[f"previous_{days}"] = window_bounds(as_of, days)
@@ -150,22 +151,33 @@ def _load_facts(db: Database, as_of: date, windows: list[int], company: str | No
 		packed=_space_joined(db, aggregates),
 		company_filter=company_filter,
 	)
-	rows = db.sql(facts_query, params)
 	overdue_query = _OVERDUE.format(
 		packed=_space_joined(db, ["si.`due_date`", "si.`outstanding_amount`", "si.`name`"]),
 		company_filter=company_filter,
 	)
-	overdue = defaultdict(list)
-	for customer, packed in db.sql(overdue_query, params):
-		due_date, outstanding, name = to_text(packed).split(" ", 2)
-		overdue[customer].append((date.fromisoformat(due_date), name, float(outstanding)))
+	with gc_paused():
+		# The (few) overdue invoices first: the customers' rows then stream on the same connection.
+		overdue = defaultdict(list)
+		for customer, packed in db.sql(overdue_query, params):
+			due_date, outstanding, name = to_text(packed).split(" ", 2)
+			overdue[customer].append((date.fromisoformat(due_date), name, float(outstanding)))
+		rows = db.stream(facts_query, params)
+		try:
+			yield from _build_facts(rows, overdue, as_of, windows, len(aggregates) - 1, extra)
+		finally:
+			rows.close()
 
-	result = []
-	no_overdue = []
-	splits = len(aggregates) - 1
+
+def _build_facts(
+	rows: Iterable[tuple],
+	overdue: dict[str, list],
+	as_of: date,
+	windows: list[int],
+	splits: int,
+	extra: Callable[[str], dict] | None,
+) -> Iterator[CustomerFacts]:
+	no_overdue: list = []
 	window_fields = [(days, 2 + 4 * i) for i, days in enumerate(windows)]
-	# Sorted here rather than in SQL: Python's order of names, not the database collation's.
-	rows.sort(key=lambda row: row[0])
 	for name, customer_name, customer_group, territory, packed in rows:
 		fields = to_text(packed).split(" ", splits)
 		days = fields[-2]
@@ -187,32 +199,30 @@ def _load_facts(db: Database, as_of: date, windows: list[int], company: str | No
 			oldest_overdue_days = (as_of - dues[0][0]).days
 		else:
 			overdue_amount, overdue_invoices, oldest_overdue_days = 0.0, (), 0
-		result.append(
-			CustomerFacts(
-				customer=name,
-				as_of=as_of,
-				customer_name=customer_name,
-				customer_group=customer_group,
-				territory=territory,
-				first_invoice_date=first,
-				last_invoice_date=last_date,
-				last_invoice=last_invoice,
-				orders=int(fields[0]),
-				purchase_days=len(days),
-				lifetime_revenue=float(fields[1]),
-				typical_gap_days=median_gap_of_days(days),
-				windows={
-					d: WindowFacts(
-						d, int(fields[i]), float(fields[i + 1]), int(fields[i + 2]), float(fields[i + 3])
-					)
-					for d, i in window_fields
-				},
-				overdue_amount=overdue_amount,
-				overdue_invoices=overdue_invoices,
-				oldest_overdue_days=oldest_overdue_days,
-			)
+		yield CustomerFacts(
+			customer=name,
+			as_of=as_of,
+			customer_name=customer_name,
+			customer_group=customer_group,
+			territory=territory,
+			first_invoice_date=first,
+			last_invoice_date=last_date,
+			last_invoice=last_invoice,
+			orders=int(fields[0]),
+			purchase_days=len(days),
+			lifetime_revenue=float(fields[1]),
+			typical_gap_days=median_gap_of_days(days),
+			windows={
+				d: WindowFacts(
+					d, int(fields[i]), float(fields[i + 1]), int(fields[i + 2]), float(fields[i + 3])
+				)
+				for d, i in window_fields
+			},
+			overdue_amount=overdue_amount,
+			overdue_invoices=overdue_invoices,
+			oldest_overdue_days=oldest_overdue_days,
+			**({"extra": extra(name)} if extra else {}),
 		)
-	return result
 
 
 def _space_joined(db: Database, expressions: list[str]) -> str:

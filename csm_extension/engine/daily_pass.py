@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date
+from operator import attrgetter
 
 from csm_extension.engine.config import EngineConfig
-from csm_extension.engine.models import CustomerFacts
+from csm_extension.engine.models import CustomerFacts, gc_paused
 from csm_extension.engine.planning import ClosedItem, FollowUpPlan, OpenItem, plan_followups
-from csm_extension.engine.rules import Flag, evaluate_rules
+from csm_extension.engine.rules import Flag, rule_evaluator
 from csm_extension.engine.scoring import HealthScore, score_customer
 
 
@@ -21,6 +20,8 @@ class PassResult:
 	scores: dict[str, HealthScore]
 	flags: list[Flag]
 	plan: FollowUpPlan
+	# Every customer's facts, in name order (what the scores and flags were computed from).
+	facts: list[CustomerFacts] = field(default_factory=list, repr=False)
 
 
 @dataclass(frozen=True)
@@ -41,29 +42,27 @@ def run_daily_pass(
 	open_items: Iterable[OpenItem] = (),
 	closed_items: Iterable[ClosedItem] = (),
 ) -> PassResult:
-	facts = list(facts)
-	stale = next((f for f in facts if f.as_of != as_of), None)
-	if stale is not None:
-		raise ValueError(f"facts for {stale.customer} are as of {stale.as_of}, the pass runs as of {as_of}")
-	with _gc_paused():
-		scores = {f.customer: score_customer(f, config.scorecard) for f in facts}
-		flags = evaluate_rules(config.rules, facts, scores, config.churn)
+	"""Scores and flags each customer as its facts come (`facts` may be `data.facts.iter_facts`, read
+	while the database still sends rows), then plans the follow-ups. The result lists customers in
+	name order whatever order the facts came in."""
+	evaluate = rule_evaluator(config.rules, config.churn)
+	scorecard = config.scorecard
+	seen: list[CustomerFacts] = []
+	scores: dict[str, HealthScore] = {}
+	flags: list[Flag] = []
+	with gc_paused():
+		for f in facts:
+			if f.as_of != as_of:
+				raise ValueError(f"facts for {f.customer} are as of {f.as_of}, the pass runs as of {as_of}")
+			score = scores[f.customer] = score_customer(f, scorecard)
+			evaluate(f, score, flags)
+			seen.append(f)
+		if any(a.customer > b.customer for a, b in zip(seen, seen[1:], strict=False)):
+			seen.sort(key=attrgetter("customer"))
+			scores = {f.customer: scores[f.customer] for f in seen}
+			flags.sort(key=attrgetter("customer"))  # stable: each customer's flags stay in rule order
 		plan = plan_followups(flags, open_items, closed_items, config.rules, as_of)
-	return PassResult(as_of, scores, flags, plan)
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-	"""Python's cyclic GC off while a pass builds a score per customer and a few flags each: they hold
-	no cycles (reference counting frees them), yet every 700 allocations the GC would walk the young
-	objects and now and then all of them, the loaded facts included. Same idea as data/facts.py."""
-	enabled = gc.isenabled()
-	gc.disable()
-	try:
-		yield
-	finally:
-		if enabled:
-			gc.enable()
+	return PassResult(as_of, scores, flags, plan, seen)
 
 
 def most_at_risk(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import gc
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TypeVar
@@ -104,3 +106,17 @@ def new_frozen(cls: type[T], **fields) -> T:
 	obj = object.__new__(cls)
 	obj.__dict__.update(fields)
 	return obj
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+	"""Python's cyclic GC off while a pass builds hundreds of thousands of facts, scores and flags:
+	they hold no cycles (reference counting frees them), yet every 700 allocations the GC would walk
+	the young objects and now and then all of them. Measured at 100k customers: load 5.95 s -> 4.38 s."""
+	enabled = gc.isenabled()
+	gc.disable()
+	try:
+		yield
+	finally:
+		if enabled:
+			gc.enable()

@@ -251,6 +251,18 @@ def evaluate_rules(
 ) -> list[Flag]:
 	"""Every enabled rule against every customer it applies to; a signal that cannot be measured for a
 	customer (e.g. no previous revenue for a drop) raises nothing."""
+	flag = rule_evaluator(rules, churn)
+	flags: list[Flag] = []
+	for f in facts:
+		flag(f, scores.get(f.customer), flags)
+	return flags
+
+
+def rule_evaluator(
+	rules: Iterable[Rule], churn: ChurnPolicy | None = None
+) -> Callable[[CustomerFacts, HealthScore | None, list[Flag]], None]:
+	"""`evaluate(facts, score, flags)`: appends to `flags` the flags the enabled `rules` raise for one
+	customer, so that a pass can evaluate each customer as its facts arrive."""
 	signals = _bound_signals(churn or ChurnPolicy())
 	# Looked up once per pass rather than once per customer and rule: (rule, its signal, its operator,
 	# whether it has a segment filter to check).
@@ -259,9 +271,8 @@ def evaluate_rules(
 		for rule in rules
 		if rule.enabled
 	]
-	flags = []
-	for f in facts:
-		score = scores.get(f.customer)
+
+	def evaluate(f: CustomerFacts, score: HealthScore | None, flags: list[Flag]) -> None:
 		for rule, signal, holds, filtered in bound:
 			if filtered and not rule.applies_to(f):
 				continue
@@ -282,4 +293,5 @@ def evaluate_rules(
 					evidence=signal.evidence(f),
 				)
 			)
-	return flags
+
+	return evaluate

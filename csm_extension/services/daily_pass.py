@@ -7,7 +7,7 @@ and the rest of the pass goes on. A dry run reads and decides the same way and w
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 
 import frappe
@@ -15,7 +15,7 @@ from frappe.utils import add_days, getdate, today
 
 from csm_extension.data import app_tables
 from csm_extension.data.db import FrappeDatabase
-from csm_extension.data.facts import load_facts
+from csm_extension.data.facts import iter_facts
 from csm_extension.data.followups import load_followup_state
 from csm_extension.engine.daily_pass import PassResult, run_daily_pass
 from csm_extension.services import flags as flag_service
@@ -67,14 +67,20 @@ def compute(as_of: date) -> tuple[PassResult, list, dict, int]:
 	settings = get_settings()
 	config = engine_config()
 	db = FrappeDatabase()
-	facts = load_facts(db, as_of, config.windows, company=settings.company or None)
 	nps = app_tables.last_nps_scores(db)
 	overdue = app_tables.onboarding_overdue_days(db, as_of)
 	state = app_tables.customer_success_state(db)
-	facts = [replace(f, extra=_extra_signals(f.customer, nps, overdue, state)) for f in facts]
 	open_items, closed_items = load_followup_state(db)
+	# Last, as it streams: the engine scores each customer while the database sends the next ones.
+	facts = iter_facts(
+		db,
+		as_of,
+		config.windows,
+		company=settings.company or None,
+		extra=lambda customer: _extra_signals(customer, nps, overdue, state),
+	)
 	result = run_daily_pass(facts, config, as_of, open_items, closed_items)
-	return result, facts, state, db.statements
+	return result, result.facts, state, db.statements
 
 
 def _extra_signals(customer: str, nps: dict, overdue: dict, state: dict) -> dict:

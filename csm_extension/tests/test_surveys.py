@@ -296,6 +296,18 @@ class TestSurveys(FrappeTestCase):
 		self.assertEqual(count("CSM NPS Response"), responses)
 		self.assertEqual(frappe.db.get_value("CSM NPS Invitation", invitation.name, "status"), "Sent")
 
+	def test_missing_arguments_are_refused_clearly(self):
+		_, invitation, token = self.open_link()
+		responses = count("CSM NPS Response")
+		frappe.set_user("Guest")
+		# frappe.call passes only the form's fields, as a POST to /api/method does.
+		with self.assertRaises(surveys.SurveyLinkError):
+			frappe.call(api.submit_nps_answer, score=9)
+		with self.assertRaisesRegex(frappe.ValidationError, "score from 0 to 10"):
+			frappe.call(api.submit_nps_answer, token=token)
+		self.assertEqual(count("CSM NPS Response"), responses)
+		self.assertEqual(frappe.db.get_value("CSM NPS Invitation", invitation.name, "status"), "Sent")
+
 	def test_guests_reach_no_other_method(self):
 		frappe.set_user("Guest")
 		# as a request runs it (frappe.only_for alone is skipped in tests)
