@@ -296,6 +296,23 @@ class TestSurveys(FrappeTestCase):
 		self.assertEqual(count("CSM NPS Response"), responses)
 		self.assertEqual(frappe.db.get_value("CSM NPS Invitation", invitation.name, "status"), "Sent")
 
+	def test_the_page_and_its_answers_follow_the_visitors_language(self):
+		# translations/de.csv, loaded by Frappe for a guest whose browser asks for German
+		_, _invitation, token = self.open_link()
+		frappe.set_user("Guest")
+		lang = frappe.local.lang
+		frappe.local.lang = "de"
+		try:
+			frappe.form_dict.t = token
+			context = nps_page.get_context(frappe._dict())
+			self.assertEqual((context.state, context.title), ("open", "Ihre Meinung"))
+			with self.assertRaisesRegex(
+				frappe.ValidationError, "Bitte wählen Sie eine Bewertung von 0 bis 10"
+			):
+				api.submit_nps_answer(token, 11)
+		finally:
+			frappe.local.lang = lang
+
 	def test_missing_arguments_are_refused_clearly(self):
 		_, invitation, token = self.open_link()
 		responses = count("CSM NPS Response")
