@@ -98,6 +98,8 @@ CUSTOM_FIELDS = {
 			"insert_after": "csm_column_break",
 			"read_only": 1,
 			"no_copy": 1,
+			# An Int column holds 0 where there is no score: shown only beside a scored status.
+			"depends_on": "eval:['Green', 'Amber', 'Red'].includes(doc.csm_health_status)",
 		},
 		{
 			"fieldname": "csm_health_status",
