@@ -7,6 +7,8 @@ from datetime import date, timedelta
 
 from csm_extension.data.db import Database
 
+MODES = ("primary", "all", "chosen")
+
 
 @dataclass(frozen=True)
 class Recipient:
@@ -17,7 +19,8 @@ class Recipient:
 	contact_name: str
 
 
-# Contacts are linked to customers by `tabDynamic Link`. In "primary" mode a customer's contact is its
+# Contacts are linked to customers by `tabDynamic Link`. Modes: "all" contacts of the customers, the
+# survey's "chosen" contacts (its `CSM NPS Survey Contact` rows), or "primary": in "primary" mode a customer's contact is its
 # `customer_primary_contact`, or (when that is empty) the contact marked `is_primary_contact`; the
 # throttle applies after that choice, so a recently asked primary contact is not swapped for another.
 # Customer group and territory filters cover their subtrees (nested sets), as ERPNext's reports do.
@@ -49,9 +52,15 @@ SELECT customer, contact, email, customer_name, contact_name FROM (
 			WHERE t.name = c.territory AND t.lft >= f.lft AND t.rgt <= f.rgt))
 ) candidates
 WHERE link_rank = 1
-	AND (%(all_contacts)s = 1 OR (contact_rank = 1 AND (
-		contact = primary_contact
-		OR ((primary_contact IS NULL OR primary_contact = '') AND is_primary = 1))))
+	AND CASE %(mode)s
+		WHEN 'all' THEN 1
+		WHEN 'chosen' THEN EXISTS (
+			SELECT 1 FROM `tabCSM NPS Survey Contact` sc
+			WHERE sc.parenttype = 'CSM NPS Survey' AND sc.parent = %(survey)s AND sc.contact = candidates.contact)
+		ELSE contact_rank = 1 AND (
+			contact = primary_contact
+			OR ((primary_contact IS NULL OR primary_contact = '') AND is_primary = 1))
+	END
 	AND NOT EXISTS (
 		SELECT 1 FROM `tabCSM NPS Invitation` i
 		WHERE i.contact = candidates.contact AND i.sent_on > %(throttle_cutoff)s)
@@ -63,18 +72,23 @@ def eligible_recipients(
 	db: Database,
 	as_of: date,
 	throttle_days: int,
-	all_contacts: bool = False,
+	mode: str = "primary",
+	survey: str | None = None,
 	customer_group: str | None = None,
 	territory: str | None = None,
 	lifecycle_stage: str | None = None,
 	csm: str | None = None,
 ) -> list[Recipient]:
 	"""(customer, contact, email) for a survey's filters: enabled, not opted-out customers; contacts with
-	an email, not unsubscribed, and not invited in the `throttle_days` up to and including `as_of`."""
+	an email, not unsubscribed, and not invited in the `throttle_days` up to and including `as_of`.
+	`mode` is "primary", "all" or "chosen" (the contacts listed on `survey`)."""
+	if mode not in MODES:
+		raise ValueError(f"recipient mode {mode!r}: expected one of {', '.join(MODES)}")
 	params = {
 		"as_of": as_of,
 		"throttle_cutoff": as_of - timedelta(days=max(int(throttle_days or 0), 0)),
-		"all_contacts": 1 if all_contacts else 0,
+		"mode": mode,
+		"survey": survey,
 		"customer_group": customer_group or None,
 		"territory": territory or None,
 		"lifecycle_stage": lifecycle_stage or None,

@@ -28,6 +28,8 @@ from csm_extension.engine.nps import parse_score
 from csm_extension.services.settings import get_settings
 
 DEFAULT_TEMPLATE = "CSM NPS Survey"
+# The survey's Recipients option -> the data layer's mode.
+RECIPIENT_MODES = {"Primary contact": "primary", "All contacts": "all", "Chosen contacts": "chosen"}
 PAGE = "/nps"
 SCHEDULE_MONTHS = {"Monthly": 1, "Quarterly": 3}
 MAX_COMMENT = 2000
@@ -79,6 +81,32 @@ def validate_survey(doc) -> None:
 		doc.deadline_days = get_settings().survey_deadline_days or 30
 	if (doc.deadline_days or 0) < 1:
 		frappe.throw(_("The answer deadline must be at least one day"))
+	_validate_chosen_contacts(doc)
+
+
+def _validate_chosen_contacts(doc) -> None:
+	"""Chosen contacts: at least one, each once, each linked to a customer (whom the answer is about)."""
+	if doc.recipients != "Chosen contacts":
+		return
+	if not doc.contacts:
+		frappe.throw(_("Recipients is Chosen contacts: add at least one contact to Contacts"))
+	chosen = [row.contact for row in doc.contacts]
+	linked = set(
+		frappe.get_all(
+			"Dynamic Link",
+			filters={"parenttype": "Contact", "link_doctype": "Customer", "parent": ("in", chosen)},
+			pluck="parent",
+		)
+	)
+	seen = set()
+	for row in doc.contacts:
+		if row.contact in seen:
+			frappe.throw(_("Contacts, row {0}: {1} is listed twice").format(row.idx, row.contact))
+		seen.add(row.contact)
+		if row.contact not in linked:
+			frappe.throw(
+				_("Contacts, row {0}: {1} is not linked to any Customer").format(row.idx, row.contact)
+			)
 
 
 def send_survey(name: str) -> dict:
@@ -102,7 +130,8 @@ def send_survey(name: str) -> dict:
 		FrappeDatabase(),
 		as_of,
 		settings.survey_throttle_days or 0,
-		all_contacts=survey.recipients == "All contacts",
+		mode=RECIPIENT_MODES[survey.recipients or "Primary contact"],
+		survey=survey.name,
 		customer_group=survey.customer_group,
 		territory=survey.territory,
 		lifecycle_stage=survey.lifecycle_stage,

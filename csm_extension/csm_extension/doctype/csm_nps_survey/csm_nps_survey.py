@@ -15,6 +15,11 @@ class CSMNPSSurvey(Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
+		from csm_extension.csm_extension.doctype.csm_nps_survey_contact.csm_nps_survey_contact import (
+			CSMNPSSurveyContact,
+		)
+
+		contacts: DF.Table[CSMNPSSurveyContact]
 		csm: DF.Link | None
 		customer_group: DF.Link | None
 		deadline_days: DF.Int
@@ -22,7 +27,7 @@ class CSMNPSSurvey(Document):
 		invitations_sent: DF.Int
 		lifecycle_stage: DF.Literal["", "Onboarding", "Adopting", "Mature", "At Risk", "Churned"]
 		naming_series: DF.Literal["CSM-NPSS-.YYYY.-"]
-		recipients: DF.Literal["Primary contact", "All contacts"]
+		recipients: DF.Literal["Primary contact", "All contacts", "Chosen contacts"]
 		responses: DF.Int
 		sent_on: DF.Datetime | None
 		status: DF.Literal["Draft", "Sent"]
