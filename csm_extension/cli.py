@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import sys
 from collections import Counter
 from collections.abc import Sequence
@@ -14,7 +15,12 @@ from typing import TextIO
 from csm_extension.data.db import SQLiteDatabase
 from csm_extension.data.facts import invoice_span, iter_facts
 from csm_extension.data.followups import TABLE as FOLLOWUP_TABLE
-from csm_extension.data.followups import apply_plan, create_followup_table, load_followup_state
+from csm_extension.data.followups import (
+	apply_plan,
+	create_followup_table,
+	last_recorded_on,
+	load_followup_state,
+)
 from csm_extension.data.loader import BATCH_SIZE, LoadError, LoadResult, load_exports
 from csm_extension.data.schema import create_erpnext_tables
 from csm_extension.datasets import cdnow
@@ -70,13 +76,18 @@ def load(
 ) -> LoadResult:
 	"""Create the tables if needed and load the two exports in one transaction."""
 	out, err = out or sys.stdout, err or sys.stderr
+	created = not Path(db_path).exists()
 	db = _open_db(db_path, must_exist=False)
 	try:
 		create_erpnext_tables(db)
 		create_followup_table(db)
 		result = load_exports(db, customers, invoices, progress=_progress(err))
-	finally:
+	except BaseException:
 		db.close()
+		if created:  # a failed first load leaves no empty database behind
+			Path(db_path).unlink(missing_ok=True)
+		raise
+	db.close()
 	print(
 		f"Loaded {result.customers:,} customers and {result.invoices:,} sales invoices into {db_path}",
 		file=out,
@@ -344,6 +355,12 @@ def run(
 			)
 		if not dry_run:
 			create_followup_table(db)
+			last_run = last_recorded_on(db)
+			if last_run and as_of < last_run:
+				raise CliError(
+					f"--as-of {as_of} is before the last recorded pass ({last_run}) in {db_path}: flags would"
+					" close before they were raised; add --dry-run to look at an earlier date"
+				)
 		if _has_table(db, FOLLOWUP_TABLE):
 			open_items, closed_items = load_followup_state(db)
 		else:
@@ -354,9 +371,10 @@ def run(
 		facts = result.facts
 		out_dir = Path(out_dir) if out_dir else default_out_dir(db_path)
 		write_results(result, facts, config, out_dir)
-		print_summary(result, facts, config, out, str(db_path), company, dry_run)
+		# Recorded before the summary is printed: a reader that stops reading cannot leave it half done.
 		if not dry_run:
 			apply_plan(db, result.plan, as_of)
+		print_summary(result, facts, config, out, str(db_path), company, dry_run)
 		print(f"\nResults written to {out_dir}/ (scores.csv, flags.csv, followups.csv)", file=out)
 	finally:
 		db.close()
@@ -425,9 +443,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 			load_cdnow(db_path, None, build / "cdnow")
 			print()
 			run(db_path, DEMO_AS_OF, out_dir=build / "cdnow-results")
+		sys.stdout.flush()  # here, where a closed pipe is caught, rather than at interpreter exit
 	except (CliError, LoadError, ConfigError, cdnow.CdnowError) as e:
 		print(f"{PROG}: error: {e}", file=sys.stderr)
 		return 2
+	except BrokenPipeError:
+		# The reader (e.g. `| head`) stopped early: no traceback; what was recorded stays recorded.
+		os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+		return 1
 	return 0
 
 

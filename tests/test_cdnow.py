@@ -42,6 +42,22 @@ def test_parse_names_the_bad_line():
 		list(cdnow.parse_lines([LINES[0], LINES[1], " 00002 19971399 1 5.00\n"]))
 
 
+def test_parse_refuses_text_past_the_first_line():
+	# Only the first line may be a header: a second one (another file pasted in) is an error.
+	with pytest.raises(cdnow.CdnowError, match=r"line 3: cannot read 'customer_id date n d' \(expected"):
+		list(cdnow.parse_lines([LINES[0], LINES[1], "customer_id date n d\n"]))
+	with pytest.raises(cdnow.CdnowError, match=r"line 2: cannot read 'A1 19970101 1 1.00'"):
+		list(cdnow.parse_lines([LINES[0], "A1 19970101 1 1.00\n"]))
+
+
+def test_parse_refuses_a_file_without_purchases(tmp_path):
+	# e.g. a customers.csv given to `load --cdnow`: its header is skipped, then every line is bad
+	with pytest.raises(cdnow.CdnowError, match=r"line 2: cannot read 'CDNOW-00001,CDNOW Customer"):
+		list(cdnow.parse_lines((SLICE / "customers.csv").read_text().splitlines(True)))
+	with pytest.raises(cdnow.CdnowError, match=r"no purchases in the file \(is it CDNOW_master.txt\?\)"):
+		list(cdnow.parse_lines([LINES[0], "\n"]))
+
+
 def test_one_invoice_per_customer_day():
 	customers, invoices = cdnow.convert(cdnow.parse_lines(LINES))
 	assert customers == ["00001", "00002", "00011"]

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import csv
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from csm_extension.cli import main
+from csm_extension.data.db import SQLiteDatabase
 
 SLICE = Path(__file__).resolve().parent.parent / "fixtures" / "cdnow_slice"
 AS_OF = "1998-06-29"  # the slice's last invoice date
@@ -215,9 +219,32 @@ def test_missing_column(tmp_path, capsys):
 	assert capsys.readouterr().err == (
 		'csm-extension: error: sales_invoices.csv line 1, column "Payment Due Date": missing required column\n'
 	)
-	# Nothing was loaded, so there is nothing to run on.
+	# A failed first load leaves no database file behind, so there is nothing to run on.
+	assert not db.exists()
 	assert main(["run", "--db", str(db), "--as-of", AS_OF]) == 2
-	assert "holds no submitted sales invoices" in capsys.readouterr().err
+	assert f"no database at {db}" in capsys.readouterr().err
+
+
+def test_failed_load_into_an_existing_database_keeps_it(loaded, tmp_path, capsys):
+	bad = tmp_path / "sales_invoices.csv"
+	lines = (SLICE / "sales_invoices.csv").read_text().splitlines()
+	bad.write_text("\n".join([lines[0], lines[1].replace("SINV-CDNOW-00001", "SINV-NEW-00001"), "x,y"]))
+	before = SQLiteDatabase(str(loaded)).sql("SELECT COUNT(*) FROM `tabSales Invoice`")
+	assert main(["load", "--db", str(loaded), "--invoices", str(bad)]) == 2
+	assert 'sales_invoices.csv line 3, column "Date"' in capsys.readouterr().err
+	assert loaded.exists()
+	assert SQLiteDatabase(str(loaded)).sql("SELECT COUNT(*) FROM `tabSales Invoice`") == before
+
+
+def test_a_recorded_pass_cannot_be_followed_by_an_earlier_one(loaded, capsys):
+	assert main(["run", "--db", str(loaded), "--as-of", AS_OF]) == 0
+	capsys.readouterr()
+	assert main(["run", "--db", str(loaded), "--as-of", "1998-03-31"]) == 2
+	err = capsys.readouterr().err
+	assert f"--as-of 1998-03-31 is before the last recorded pass ({AS_OF})" in err
+	# Looking back without recording is fine, and so is the same day again.
+	assert main(["run", "--db", str(loaded), "--as-of", "1998-03-31", "--dry-run"]) == 0
+	assert main(["run", "--db", str(loaded), "--as-of", AS_OF]) == 0
 
 
 def test_bad_rules_file_and_missing_db(loaded, tmp_path, capsys):
@@ -242,3 +269,23 @@ def test_load_cdnow_text_file(tmp_path, capsys):
 def test_load_needs_something(tmp_path, capsys):
 	assert main(["load", "--db", str(tmp_path / "x.sqlite")]) == 2
 	assert "nothing to load" in capsys.readouterr().err
+
+
+def test_a_closed_pipe_ends_quietly_after_recording(loaded):
+	# As `csm-extension run ... | head -0`: the reader is gone before the summary is written.
+	read_end, write_end = os.pipe()
+	os.close(read_end)
+	try:
+		proc = subprocess.run(
+			[sys.executable, "-m", "csm_extension.cli", "run", "--db", str(loaded), "--as-of", AS_OF],
+			stdout=write_end,
+			stderr=subprocess.PIPE,
+			text=True,
+			timeout=120,
+		)
+	finally:
+		os.close(write_end)
+	assert (proc.returncode, proc.stderr) == (1, "")
+	# The follow-ups were recorded before the summary was printed.
+	[(recorded,)] = SQLiteDatabase(str(loaded)).sql("SELECT COUNT(*) FROM `tabCSM Red Flag`")
+	assert recorded > 0

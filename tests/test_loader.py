@@ -131,6 +131,10 @@ BAD_INVOICES = [
 		'sales_invoices.csv line 2, column "Outstanding Amount": "1,23" is not a number',
 	),
 	(
+		["SINV-1,ACME,2024-01-01,,0,1,0,C,1", "SINV-2,ACME,2024-01-02,,0, ,0,C,1"],
+		'sales_invoices.csv line 3, column "Net Total (Company Currency)": is empty (expected a number)',
+	),
+	(
 		["SINV-1,ACME,2024-01-01,,0,nan,0,C,1"],
 		'sales_invoices.csv line 2, column "Net Total (Company Currency)": "nan" is not a number',
 	),

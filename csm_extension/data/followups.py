@@ -59,6 +59,13 @@ GROUP BY `customer`, `rule`
 """
 
 
+def last_recorded_on(db: Database) -> date | None:
+	"""The latest day a recorded pass raised or closed a flag; None while nothing is recorded."""
+	raised, closed = db.sql(f"SELECT MAX(`raised_on`), MAX(`resolved_on`) FROM `{TABLE}`")[0]
+	days = [d for d in (to_date(raised), to_date(closed)) if d is not None]
+	return max(days, default=None)
+
+
 def create_followup_table(db: Database) -> None:
 	"""Create the offline `tabCSM Red Flag` unless it exists (on a site, the doctype owns it)."""
 	if db.dialect == "mariadb":

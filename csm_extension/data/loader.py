@@ -89,6 +89,13 @@ def _amount(value: str) -> float:
 	return number
 
 
+def _required_amount(value: str) -> float:
+	"""An invoice's net total: an empty cell is a broken row, not a free invoice."""
+	if not value.strip():
+		raise _CellError("is empty (expected a number)")
+	return _amount(value)
+
+
 def _check(value: str) -> int:
 	try:
 		return _CHECK[value.strip().lower()]
@@ -130,7 +137,7 @@ INVOICE_COLUMNS = (
 	_Column("Date", "posting_date", _date),
 	_Column("Payment Due Date", "due_date", _optional_date),
 	_Column("Is Return (Credit Note)", "is_return", _check),
-	_Column("Net Total (Company Currency)", "base_net_total", _amount),
+	_Column("Net Total (Company Currency)", "base_net_total", _required_amount),
 	_Column("Outstanding Amount", "outstanding_amount", _amount),
 	_Column("Company", "company", _optional),
 )

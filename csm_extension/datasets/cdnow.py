@@ -96,14 +96,18 @@ def is_unpaid(invoice_id: str) -> bool:
 
 
 def parse_lines(lines: Iterable[str], source: str = CDNOW_FILENAME) -> Iterable[Purchase]:
-	"""Purchases from CDNOW lines; the header line and blank lines are skipped."""
+	"""Purchases from CDNOW lines; a header on the first line and blank lines are skipped; a file
+	without a single purchase is refused (it is not CDNOW_master.txt)."""
+	purchases = 0
 	for number, line in enumerate(lines, start=1):
 		parts = line.split()
-		if not parts or not parts[0].isdigit():
+		if not parts or (number == 1 and not parts[0].isdigit()):
 			# The lifetimes copy starts with a "customer_id date ..." header.
 			continue
 		try:
 			customer_id, day, cds, dollars = parts
+			if not customer_id.isdigit():
+				raise ValueError(customer_id)
 			yield Purchase(
 				customer_id=customer_id,
 				posting_date=datetime.strptime(day, "%Y%m%d").date(),
@@ -111,7 +115,13 @@ def parse_lines(lines: Iterable[str], source: str = CDNOW_FILENAME) -> Iterable[
 				dollars=Decimal(dollars),
 			)
 		except (ValueError, InvalidOperation):
-			raise CdnowError(f"{source} line {number}: cannot read {line.strip()!r}") from None
+			raise CdnowError(
+				f"{source} line {number}: cannot read {line.strip()!r} (expected: customer id, YYYYMMDD,"
+				" number of CDs, dollars)"
+			) from None
+		purchases += 1
+	if not purchases:
+		raise CdnowError(f"{source}: no purchases in the file (is it CDNOW_master.txt?)")
 
 
 def convert(
