@@ -12,6 +12,8 @@ export_python_type_annotations = True
 
 after_install = "csm_extension.setup.install.after_install"
 before_uninstall = "csm_extension.setup.install.before_uninstall"
+# A fresh test site gets ERPNext's test setup (Company, fiscal year) before the app's tests.
+before_tests = "csm_extension.tests.setup_site.before_tests"
 
 doc_events = {
 	"Sales Invoice": {

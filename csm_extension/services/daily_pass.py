@@ -30,9 +30,19 @@ class PassReport:
 	actions: list[tuple[str, str, str]] = field(default_factory=list)
 	errors: list[str] = field(default_factory=list)
 	statements: int = 0
+	# Customers whose new follow-up or health check got no ToDo: no CSM, and no Default CSM in settings.
+	unowned: list[str] = field(default_factory=list)
 
 	def counts(self) -> dict[str, int]:
 		return dict(Counter(kind for kind, _, _ in self.actions))
+
+	def warnings(self) -> list[str]:
+		if not self.unowned:
+			return []
+		return [
+			f"{len(self.unowned)} new follow-up(s) or health check(s) got no ToDo: their customers have no CSM"
+			f" and CSM Settings has no Default CSM (first: {', '.join(sorted(set(self.unowned))[:5])})"
+		]
 
 	def as_dict(self) -> dict:
 		return {
@@ -40,6 +50,7 @@ class PassReport:
 			"dry_run": self.dry_run,
 			"counts": self.counts(),
 			"errors": self.errors,
+			"warnings": self.warnings(),
 			"read_statements": self.statements,
 			"actions": [{"action": a, "target": t, "detail": d} for a, t, d in self.actions],
 		}
@@ -105,6 +116,8 @@ def run(as_of=None, dry_run: bool = False, force: bool = False) -> PassReport:
 	refresh_plans(report, as_of, settings)
 	if not report.dry_run:
 		frappe.db.set_single_value("CSM Settings", "last_pass_on", as_of)
+		for warning in report.warnings():  # where admins look for what the scheduled pass could not do
+			frappe.log_error(title="CSM daily pass: follow-ups without an owner", message=warning)
 	return report
 
 
@@ -128,6 +141,8 @@ def write_flags(report: PassReport, result: PassResult, state: dict, settings) -
 	plan = result.plan
 	for flag in plan.to_open:
 		csm = state.get(flag.customer, {}).get("csm") or settings.default_csm
+		if not csm:
+			report.unowned.append(flag.customer)
 		_do(
 			report,
 			"open flag",
@@ -169,6 +184,8 @@ def schedule_checks(report: PassReport, result: PassResult, facts: list, state: 
 			)
 		if due <= result.as_of and f.customer not in with_open_check:
 			csm = now.get("csm") or settings.default_csm
+			if not csm:
+				report.unowned.append(f.customer)
 			_do(
 				report,
 				"health check",

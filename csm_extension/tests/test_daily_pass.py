@@ -159,6 +159,21 @@ class TestDailyPass(FrappeTestCase):
 		self.assertEqual(len(open_flags(self.rhythm)), 3)
 		self.assertGreater(count("Error Log"), errors)
 
+	def test_follow_ups_without_an_owner_are_reported(self):
+		# No CSM on the customer and no Default CSM: the flag is recorded, the missing ToDo is not silent.
+		nobody = make_customer("CSM Pass Nobody")
+		make_invoice(nobody, day(-70), 80, due_days=10)
+		with change_settings("CSM Settings", {"default_csm": None}):
+			errors = count("Error Log", method="CSM daily pass: follow-ups without an owner")
+			report = self.run_pass()
+		flag = open_flags(nobody)["Overdue invoices"]
+		self.assertFalse(frappe.db.get_value("CSM Red Flag", flag.name, "todo"))
+		self.assertIn(nobody, report.unowned)
+		(warning,) = report.as_dict()["warnings"]
+		self.assertIn("no Default CSM", warning)
+		self.assertNotIn(self.rhythm, report.unowned)  # it has a CSM
+		self.assertEqual(count("Error Log", method="CSM daily pass: follow-ups without an owner"), errors + 1)
+
 	def test_open_key_is_unique_in_the_database(self):
 		self.run_pass()
 		flag = frappe.get_doc("CSM Red Flag", open_flags(self.overdue)["Overdue invoices"].name)
