@@ -2,7 +2,12 @@
 
 from csm_extension.services import flags, onboarding
 
-HANDLERS = {"CSM Onboarding Plan": onboarding.on_todo_change, "CSM Red Flag": flags.on_todo_change}
+HANDLERS = {
+	"CSM Onboarding Plan": onboarding.on_todo_change,
+	"CSM Red Flag": flags.on_todo_change,
+	# A detractor answer's follow-up, which its "Detractor answer" flag tracks.
+	"CSM NPS Response": flags.on_todo_change,
+}
 
 
 def on_update(doc, method=None):

@@ -35,6 +35,14 @@ def open_flag(flag: Flag, csm: str | None, as_of) -> str | None:
 		doc.insert(ignore_permissions=True)
 	except frappe.UniqueValidationError:
 		return None
+	existing = _answer_followup(flag)
+	if existing:
+		# The detractor's answer opened its follow-up already: the flag tracks that ToDo, not a second one.
+		todo, status = existing
+		doc.db_set(
+			{"todo": todo, "status": "Acknowledged" if status == "Closed" else "Open"}, update_modified=False
+		)
+		return doc.name
 	description = _("{0} — {1}: {2}").format(flag.rule, doc.customer_name or flag.customer, flag.explanation)
 	todo = todos.assign(
 		doc.doctype,
@@ -47,6 +55,23 @@ def open_flag(flag: Flag, csm: str | None, as_of) -> str | None:
 	if todo:
 		doc.db_set("todo", todo, update_modified=False)
 	return doc.name
+
+
+def _answer_followup(flag: Flag) -> tuple[str, str] | None:
+	"""(ToDo, status) of the follow-up the customer's latest NPS answer opened, for a flag on that answer."""
+	if flag.signal != "last_nps_score":
+		return None
+	latest = frappe.get_all(
+		"CSM NPS Response",
+		filters={"customer": flag.customer, "docstatus": ("<", 2)},
+		fields=["todo"],
+		order_by="response_date desc, creation desc, name desc",  # as data.app_tables.last_nps_scores
+		limit=1,
+	)
+	if not latest or not latest[0].todo:
+		return None
+	status = frappe.db.get_value("ToDo", latest[0].todo, "status")
+	return (latest[0].todo, status) if status in ("Open", "Closed") else None
 
 
 def refresh_flag(name: str, flag: Flag) -> bool:
@@ -92,9 +117,9 @@ def on_update(doc) -> None:
 
 
 def on_todo_change(todo) -> None:
-	"""The CSM closing a flag's ToDo acknowledges the flag; it stays open until the condition clears."""
-	if (
-		todo.status == "Closed"
-		and frappe.db.get_value("CSM Red Flag", todo.reference_name, "status") == "Open"
-	):
-		frappe.db.set_value("CSM Red Flag", todo.reference_name, "status", "Acknowledged")
+	"""The CSM closing a flag's ToDo (its own, or the detractor answer's it tracks) acknowledges the flag;
+	it stays open until the condition clears."""
+	if todo.status != "Closed":
+		return
+	for name in frappe.get_all("CSM Red Flag", filters={"todo": todo.name, "status": "Open"}, pluck="name"):
+		frappe.db.set_value("CSM Red Flag", name, "status", "Acknowledged")

@@ -174,6 +174,22 @@ class TestDailyPass(FrappeTestCase):
 		self.assertNotIn(self.rhythm, report.unowned)  # it has a CSM
 		self.assertEqual(count("Error Log", method="CSM daily pass: follow-ups without an owner"), errors + 1)
 
+	def test_a_detractor_answer_keeps_one_follow_up(self):
+		# The answer opens its ToDo at once; the pass's "Detractor answer" flag tracks that ToDo.
+		response = frappe.get_doc(
+			{"doctype": "CSM NPS Response", "customer": self.rhythm, "score": 2, "response_date": day(-1)}
+		).insert()
+		self.run_pass()
+		flag = open_flags(self.rhythm)["Detractor answer"]
+		self.assertEqual((flag.todo, flag.status), (response.todo, "Open"))
+		self.assertEqual(count("ToDo", reference_type="CSM Red Flag", reference_name=flag.name), 0)
+		self.assertEqual(count("ToDo", reference_type="CSM NPS Response", reference_name=response.name), 1)
+		# The CSM calls and closes the answer's ToDo: the flag is acknowledged, not resolved.
+		todo = frappe.get_doc("ToDo", response.todo)
+		todo.status = "Closed"
+		todo.save()
+		self.assertEqual(frappe.db.get_value("CSM Red Flag", flag.name, "status"), "Acknowledged")
+
 	def test_open_key_is_unique_in_the_database(self):
 		self.run_pass()
 		flag = frappe.get_doc("CSM Red Flag", open_flags(self.overdue)["Overdue invoices"].name)
