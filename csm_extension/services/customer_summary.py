@@ -47,6 +47,23 @@ def health_now(customer: str, as_of=None) -> dict:
 	}
 
 
+def _link_evidence(flags: list) -> None:
+	"""Each flag's `documents`: its evidence names with the doctype to open them in (the invoices the
+	signals cite), in one statement for all flags; a name of no known document stays plain text."""
+	names = {n for f in flags for n in (f.evidence or "").split("\n") if n}
+	invoices = (
+		set(frappe.get_all("Sales Invoice", filters={"name": ("in", names)}, pluck="name"))
+		if names
+		else set()
+	)
+	for f in flags:
+		f.documents = [
+			{"doctype": "Sales Invoice" if n in invoices else None, "name": n}
+			for n in (f.evidence or "").split("\n")
+			if n
+		]
+
+
 def summary(customer: str) -> dict:
 	flags = frappe.get_all(
 		"CSM Red Flag",
@@ -54,6 +71,7 @@ def summary(customer: str) -> dict:
 		fields=["name", "rule", "severity", "status", "explanation", "evidence", "raised_on"],
 		order_by="raised_on desc",
 	)
+	_link_evidence(flags)
 	plan = frappe.get_all(
 		"CSM Onboarding Plan",
 		filters={"customer": customer, "status": ("!=", "Cancelled")},

@@ -47,6 +47,23 @@ class TestCustomerForm(FrappeTestCase):
 		)
 		self.assertIsNone(s["plan"])
 
+	def test_open_flags_link_the_documents_that_made_them(self):
+		from csm_extension.services import daily_pass
+
+		daily_pass.run(as_of=AS_OF, force=True)
+		flags = {f["rule"]: f for f in api.customer_summary(self.customer)["flags"]}
+		last = frappe.get_all(
+			"Sales Invoice",
+			filters={"customer": self.customer, "docstatus": 1},
+			order_by="posting_date desc",
+			pluck="name",
+			limit=1,
+		)[0]
+		# The silence is evidenced by the last invoice (60 days ago), which the form links to.
+		self.assertEqual(
+			flags["Silent beyond rhythm"]["documents"], [{"doctype": "Sales Invoice", "name": last}]
+		)
+
 	def test_start_onboarding_by_hand_once(self):
 		name = api.start_onboarding(self.customer, "Standard Onboarding")
 		self.assertEqual(frappe.db.get_value("CSM Onboarding Plan", name, "customer"), self.customer)

@@ -12,6 +12,13 @@ frappe.ui.form.on("Customer", {
 	},
 });
 
+// An evidence document as a link to its form (the invoices a flag cites), else plain text.
+function csm_document_link(d) {
+	const esc = frappe.utils.escape_html;
+	if (!d.doctype) return esc(d.name);
+	return `<a href="/app/${frappe.router.slug(d.doctype)}/${encodeURIComponent(d.name)}">${esc(d.name)}</a>`;
+}
+
 function csm_render(frm, s) {
 	const esc = frappe.utils.escape_html;
 	const h = s.health || {};
@@ -33,7 +40,9 @@ function csm_render(frm, s) {
 				`<li><a href="/app/csm-red-flag/${encodeURIComponent(f.name)}">${esc(f.rule)}</a> ` +
 				`<span class="indicator-pill ${f.severity === "Medium" || f.severity === "Low" ? "orange" : "red"}">` +
 				`${esc(__(f.severity))}</span> ${esc(f.explanation || "")}` +
-				(f.evidence ? ` <span class="text-muted">(${esc(f.evidence.split("\n").join(", "))})</span>` : "") +
+				((f.documents || []).length
+					? ` <span class="text-muted">(${f.documents.map(csm_document_link).join(", ")})</span>`
+					: "") +
 				`</li>`
 		)
 		.join("");
