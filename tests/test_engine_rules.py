@@ -147,6 +147,13 @@ def test_rule_file_replaces_rules_and_keeps_default_scorecard(tmp_path):
 	assert [r.name for r in config.rules] == ["Drop 30"]
 	assert config.scorecard == CONFIG.scorecard
 	assert config.windows == (30, 90, 365)
+	# The rule's 30 days and the scorecard's 90 decide; 365 is the offline report's revenue at stake.
+	assert config.decision_windows == (30, 90)
+
+
+def test_default_decisions_read_the_90_day_window_only():
+	# Scorecard trends and both drop rules use 90 days; the other signals use no window.
+	assert (CONFIG.decision_windows, CONFIG.windows) == ((90,), (90, 365))
 
 
 @pytest.mark.parametrize(

@@ -27,11 +27,16 @@ class EngineConfig:
 	churn: ChurnPolicy = ChurnPolicy()
 
 	@property
-	def windows(self) -> tuple[int, ...]:
-		"""Every window length the facts must be loaded with."""
-		days = {self.scorecard.window_days, self.stake_window_days}
+	def decision_windows(self) -> tuple[int, ...]:
+		"""The window lengths the scorecard and the rules read: all the daily pass needs."""
+		days = {self.scorecard.window_days}
 		days.update(r.window_days for r in self.rules if SIGNALS[r.signal].uses_window)
 		return tuple(sorted(days))
+
+	@property
+	def windows(self) -> tuple[int, ...]:
+		"""`decision_windows` and the revenue-at-stake window the offline summary and CSVs report."""
+		return tuple(sorted({*self.decision_windows, self.stake_window_days}))
 
 
 def _is_number(value: Any) -> bool:

@@ -119,4 +119,12 @@ def gc_paused() -> Iterator[None]:
 		yield
 	finally:
 		if enabled:
+			# Re-enabled as is, the GC would at once walk every object made meanwhile (all "young", a
+			# few hundred thousand: 0.3 s at 100k customers). Frozen first, they are not walked.
+			frozen_before = gc.get_freeze_count()
+			gc.freeze()
 			gc.enable()
+			if not frozen_before:
+				gc.unfreeze()  # ours only: to the oldest generation, as survivors would go
+			# else Frappe froze its imports (app.py, background workers) to share them after fork: that
+			# stays; ours stay frozen beside them and are freed by reference counting as usual.

@@ -83,10 +83,11 @@ def compute(as_of: date) -> tuple[PassResult, list, dict, int]:
 	state = app_tables.customer_success_state(db)
 	open_items, closed_items = load_followup_state(db)
 	# Last, as it streams: the engine scores each customer while the database sends the next ones.
+	# Only the windows the decisions read (no revenue-at-stake window: the site does not report it).
 	facts = iter_facts(
 		db,
 		as_of,
-		config.windows,
+		config.decision_windows,
 		company=settings.company or None,
 		extra=lambda customer: _extra_signals(customer, nps, overdue, state),
 	)

@@ -21,9 +21,7 @@ class TestCSMNPSSurvey(FrappeTestCase):
 	def setUpClass(cls):
 		super().setUpClass()
 		cls.enterClassContext(change_settings("CSM Settings", {"survey_throttle_days": 90}))
-		cls.muted = frappe.flags.mute_emails
-		frappe.flags.mute_emails = True
-		make_outgoing_email_account()
+		make_outgoing_email_account()  # a sender for the queued mail (before_tests mutes sending)
 		make_customer_group(GROUP)
 		new = lambda name, **f: make_customer(name, customer_group=GROUP, **f)  # noqa: E731
 		cls.mature = new("CSM Chosen Mature", csm_lifecycle_stage="Mature")
@@ -42,11 +40,6 @@ class TestCSMNPSSurvey(FrappeTestCase):
 				"email_ids": [{"email_id": "ned@x.example", "is_primary": 1}],
 			}
 		).insert(ignore_permissions=True)
-
-	@classmethod
-	def tearDownClass(cls):
-		frappe.flags.mute_emails = cls.muted
-		super().tearDownClass()
 
 	def setUp(self):
 		frappe.db.savepoint("csm_chosen_test")
