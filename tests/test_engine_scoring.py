@@ -28,7 +28,7 @@ def test_score_of_customer_a_by_hand():
 	# (100*30 + 100*20 + 25*20 + 0*20 + 75*10) / 100 = 62.5, rounded half up.
 	assert (s.score, s.status) == (63, "Amber")
 	assert s.reasons(2) == [
-		"Payment punctuality: 200.00 overdue on 1 invoice(s), oldest 107 days past due",
+		"Payment punctuality: 200.00 overdue on 1 invoice, oldest 107 days past due",
 		"Revenue trend: 180.00 net in the last 90 days vs 500.00 in the 90 before (-64%)",
 	]
 
@@ -37,7 +37,7 @@ def test_too_little_history_is_not_a_number():
 	s = scores()
 	for customer in ("B", "C"):
 		assert s[customer].score is None and s[customer].status == "Insufficient Data"
-	assert "1 purchase day(s), a score needs 3" in s["B"].note
+	assert "1 purchase day, a score needs 3" in s["B"].note
 
 
 def test_unmeasurable_measures_reweight():
@@ -57,3 +57,10 @@ def test_unmeasurable_measures_reweight():
 @pytest.mark.parametrize("score,status", [(70, "Green"), (69, "Amber"), (40, "Amber"), (39, "Red")])
 def test_status_thresholds(score, status):
 	assert SCORECARD.status(score) == status
+
+
+def test_explanations_count_in_words():
+	from csm_extension.engine.models import counted
+
+	assert [counted(n, "order") for n in (0, 1, 2)] == ["0 orders", "1 order", "2 orders"]
+	assert counted(1, "purchase day") == "1 purchase day"

@@ -99,6 +99,11 @@ class CustomerFacts:
 MIN_PURCHASES_FOR_RHYTHM = 3
 
 
+def counted(n: int, noun: str) -> str:
+	"""'1 order', '2 orders', '0 orders': explanations read as sentences, not 'order(s)'."""
+	return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def new_frozen(cls: type[T], **fields) -> T:
 	"""An instance of the frozen dataclass `cls`, built without its __init__, which sets each field
 	through object.__setattr__ and takes twice as long: that counts for the hundreds of thousands of

@@ -6,7 +6,7 @@ import operator as op
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 
-from csm_extension.engine.models import CustomerFacts, new_frozen
+from csm_extension.engine.models import CustomerFacts, counted, new_frozen
 from csm_extension.engine.scoring import HealthScore
 
 OPERATORS: dict[str, Callable[[float, float], bool]] = {
@@ -180,7 +180,7 @@ SIGNALS: dict[str, Signal] = {
 		"amount",
 		lambda f, s, w: f.overdue_amount,
 		lambda f, s, w, v: (
-			f"{_money(v)} overdue across {len(f.overdue_invoices)} invoice(s), oldest "
+			f"{_money(v)} overdue across {counted(len(f.overdue_invoices), 'invoice')}, oldest "
 			f"{f.oldest_overdue_days} days past due"
 		),
 		_overdue,

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from csm_extension.engine.models import CustomerFacts, new_frozen
+from csm_extension.engine.models import CustomerFacts, counted, new_frozen
 
 STATUSES = ("Green", "Amber", "Red", "Insufficient Data")
 DIRECTIONS = ("lower", "higher")
@@ -135,7 +135,7 @@ def _explain_order_trend(f: CustomerFacts, sc: Scorecard, change: float | None) 
 	if change is None:
 		return f"no orders in the {w.days} days before the last {w.days} to compare with"
 	return (
-		f"{w.recent_orders} orders in the last {w.days} days vs {w.previous_orders} in the {w.days} before "
+		f"{counted(w.recent_orders, 'order')} in the last {w.days} days vs {w.previous_orders} in the {w.days} before "
 		f"({change:+.0f}%)"
 	)
 
@@ -163,7 +163,7 @@ def _explain_payment(f: CustomerFacts, sc: Scorecard, raw: float | None) -> str:
 	if not f.overdue_invoices:
 		return "nothing overdue"
 	return (
-		f"{_money(f.overdue_amount)} overdue on {len(f.overdue_invoices)} invoice(s), oldest "
+		f"{_money(f.overdue_amount)} overdue on {counted(len(f.overdue_invoices), 'invoice')}, oldest "
 		f"{f.oldest_overdue_days} days past due"
 	)
 
@@ -210,7 +210,7 @@ def score_customer(facts: CustomerFacts, scorecard: Scorecard) -> HealthScore:
 		score, note = (
 			None,
 			(
-				f"not enough data: {facts.purchase_days} purchase day(s), a score needs "
+				f"not enough data: {counted(facts.purchase_days, 'purchase day')}, a score needs "
 				f"{scorecard.min_purchase_days}"
 			),
 		)

@@ -40,7 +40,7 @@ class PassReport:
 		if not self.unowned:
 			return []
 		return [
-			f"{len(self.unowned)} new follow-up(s) or health check(s) got no ToDo: their customers have no CSM"
+			f"{len(self.unowned)} new follow-ups or health checks got no ToDo: their customers have no CSM"
 			f" and CSM Settings has no Default CSM (first: {', '.join(sorted(set(self.unowned))[:5])})"
 		]
 
