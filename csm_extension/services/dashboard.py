@@ -106,6 +106,8 @@ def churn_trend(granularity: str | None = None) -> dict:
 
 
 def _chart(rows, grain: str, name: str, values: list[float]) -> dict:
+	if not rows:
+		return {}  # the chart widget then says "No Data" (an empty label list would draw empty axes)
 	return {
 		"labels": [reports.period_label(r.period_start, grain) for r in rows],
 		"datasets": [{"name": name, "values": values}],
@@ -123,6 +125,8 @@ def health_status_counts() -> dict:
 			"SELECT `csm_health_status`, COUNT(*) FROM `tabCustomer` WHERE `disabled` = 0 GROUP BY `csm_health_status`"
 		)
 	)
+	if not any(counts.get(s) for s in HEALTH_COLOURS):
+		return {}  # nobody scored yet: "No Data" rather than a donut of zeros
 	# Every status, even at 0, so that the chart's fixed colour list (custom_options) lines up.
 	return {
 		"labels": [_(status) for status in HEALTH_COLOURS],

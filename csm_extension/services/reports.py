@@ -98,7 +98,8 @@ def line_chart(labels: list[str], name: str, values: list[float], fieldtype: str
 		return None
 	return {
 		"data": {"labels": labels, "datasets": [{"name": name, "values": values}]},
-		"type": "line",
+		# A line through a single period draws nothing (and an empty SVG path): one period is a bar.
+		"type": "line" if len(labels) > 1 else "bar",
 		"fieldtype": fieldtype,
 		"lineOptions": {"dotSize": 6},
 		# Long runs of periods skip labels rather than cut them short.
