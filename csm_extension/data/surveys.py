@@ -20,8 +20,8 @@ class Recipient:
 
 
 # Contacts are linked to customers by `tabDynamic Link`. Modes: "all" contacts of the customers, the
-# survey's "chosen" contacts (its `CSM NPS Survey Contact` rows), or "primary": in "primary" mode a customer's contact is its
-# `customer_primary_contact`, or (when that is empty) the contact marked `is_primary_contact`; the
+# survey's "chosen" contacts (its `CSM NPS Survey Contact` rows), or "primary": a customer's contact is
+# its `customer_primary_contact`, or (when that is empty) the contact marked `is_primary_contact`; the
 # throttle applies after that choice, so a recently asked primary contact is not swapped for another.
 # Customer group and territory filters cover their subtrees (nested sets), as ERPNext's reports do.
 RECIPIENTS_SQL = """

@@ -135,8 +135,8 @@ def _explain_order_trend(f: CustomerFacts, sc: Scorecard, change: float | None) 
 	if change is None:
 		return f"no orders in the {w.days} days before the last {w.days} to compare with"
 	return (
-		f"{counted(w.recent_orders, 'order')} in the last {w.days} days vs {w.previous_orders} in the {w.days} before "
-		f"({change:+.0f}%)"
+		f"{counted(w.recent_orders, 'order')} in the last {w.days} days vs {w.previous_orders} in the "
+		f"{w.days} before ({change:+.0f}%)"
 	)
 
 
