@@ -88,6 +88,24 @@ def test_extra_signals_only_where_the_shell_supplies_them():
 			'field "threshold" must be a number',
 		),
 		(
+			{"name": "R", "signal": "overdue_amount", "operator": ">", "threshold": float("inf")},
+			'field "threshold" must be a number, got inf',
+		),
+		(
+			{"name": "R", "signal": "health_score", "operator": "<", "threshold": float("nan")},
+			'field "threshold" must be a number, got nan',
+		),
+		(
+			{
+				"name": "R",
+				"signal": "revenue_drop_pct",
+				"operator": ">",
+				"threshold": 5,
+				"window_days": 1e999,
+			},
+			'rule "R": field "window_days"',
+		),
+		(
 			{"name": "R", "signal": "overdue_amount", "operator": ">", "threshold": -5},
 			'field "threshold" must not be negative',
 		),

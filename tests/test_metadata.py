@@ -247,8 +247,11 @@ def _controller_class(folder: str) -> ast.ClassDef:
 def test_controller(folder):
 	assert (DOCTYPE_DIR / folder / "__init__.py").is_file()
 	cls = _controller_class(folder)
-	assert [ast.unparse(b) for b in cls.bases] == ["Document"]
+	bases = [ast.unparse(b) for b in cls.bases]
 	doc = DOCTYPES[folder]
+	# A customer link another field fetches from is not checked by Frappe 15: services/links.py checks it.
+	fetches_customer = any(str(f.get("fetch_from", "")).startswith("customer.") for f in doc["fields"])
+	assert bases == (["CustomerLinked", "Document"] if fetches_customer else ["Document"])
 	js = DOCTYPE_DIR / folder / f"{folder}.js"
 	assert js.is_file() != bool(doc.get("istable")), "form scripts belong to non-child doctypes only"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,7 +41,8 @@ class EngineConfig:
 
 
 def _is_number(value: Any) -> bool:
-	return isinstance(value, (int, float)) and not isinstance(value, bool)
+	# Finite only: JSON's 1e999 parses to infinity, and neither inf nor nan is a threshold (nor storable).
+	return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _positive_int(value: Any, where: str, field: str) -> int:

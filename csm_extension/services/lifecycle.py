@@ -71,6 +71,7 @@ def win_back_on_invoice(invoice) -> None:
 		return
 	doc = frappe.get_doc("Customer", invoice.customer)
 	doc.csm_lifecycle_stage = WON_BACK_STAGE
+	doc.flags.csm_app = True  # the sale, not its user, changes the stage
 	doc.flags.csm_event_source = {
 		"source": "Invoice",
 		"date": getdate(invoice.posting_date),

@@ -77,6 +77,15 @@ def validate_survey(doc) -> None:
 				as_dict=True,
 			)
 			doc.update(stored)
+	if isinstance(doc.deadline_days, str) and doc.deadline_days.strip():
+		# REST may send text; Frappe casts an Int field only when it saves it.
+		if not doc.deadline_days.strip().lstrip("-").isdigit():
+			frappe.throw(
+				_("Answer Deadline (days) must be a whole number, got {0}").format(
+					frappe.bold(doc.deadline_days)
+				)
+			)
+		doc.deadline_days = int(doc.deadline_days)
 	if doc.is_new() and not doc.deadline_days:
 		doc.deadline_days = get_settings().survey_deadline_days or 30
 	if (doc.deadline_days or 0) < 1:

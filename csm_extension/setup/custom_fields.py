@@ -19,6 +19,9 @@ APP_WRITTEN = (
 	"csm_last_nps_date",
 )
 
+# Set by a CSM (Mark Churned, or the lifecycle stage by hand) or by the app (won back by a sale).
+CSM_WRITTEN = ("csm_lifecycle_stage", "csm_churned_on", "csm_churn_reason", "csm_churn_competitor")
+
 CUSTOM_FIELDS = {
 	"Customer": [
 		# A tab of its own, right after ERPNext's Details tab (whose last field is customer_details).

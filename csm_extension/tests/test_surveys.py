@@ -290,7 +290,8 @@ class TestSurveys(FrappeTestCase):
 		_, invitation, token = self.open_link()
 		responses = count("CSM NPS Response")
 		frappe.set_user("Guest")
-		for bad in (11, -1, "x", 7.5):
+		# True and False too: an `int` annotation once let Frappe turn them into 1 and 0.
+		for bad in (11, -1, "x", 7.5, "7.5", True, False):
 			with self.subTest(score=bad), self.assertRaises((frappe.ValidationError, TypeError)):
 				api.submit_nps_answer(token, bad)
 		self.assertEqual(count("CSM NPS Response"), responses)

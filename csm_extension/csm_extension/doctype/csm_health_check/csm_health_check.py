@@ -4,9 +4,10 @@
 from frappe.model.document import Document
 
 from csm_extension.services import health
+from csm_extension.services.links import CustomerLinked
 
 
-class CSMHealthCheck(Document):
+class CSMHealthCheck(CustomerLinked, Document):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 

@@ -4,8 +4,10 @@
 # import frappe
 from frappe.model.document import Document
 
+from csm_extension.services.links import CustomerLinked
 
-class CSMLifecycleEvent(Document):
+
+class CSMLifecycleEvent(CustomerLinked, Document):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 

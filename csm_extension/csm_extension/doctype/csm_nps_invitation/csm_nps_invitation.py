@@ -5,8 +5,10 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
+from csm_extension.services.links import CustomerLinked
 
-class CSMNPSInvitation(Document):
+
+class CSMNPSInvitation(CustomerLinked, Document):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 

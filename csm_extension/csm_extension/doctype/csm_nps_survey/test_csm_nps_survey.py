@@ -89,3 +89,12 @@ class TestCSMNPSSurvey(FrappeTestCase):
 		with self.assertRaisesRegex(frappe.ValidationError, f"row 2: {self.mature_other} is listed twice"):
 			self.survey([self.mature_other, self.mature_other]).insert()
 		self.assertFalse(frappe.db.exists("CSM NPS Survey", {"title": "Chosen contacts"}))
+
+	def test_a_deadline_that_is_not_a_number_is_refused(self):
+		# As REST sends it: text in an Int field.
+		with self.assertRaisesRegex(
+			frappe.ValidationError, "Answer Deadline \\(days\\) must be a whole number"
+		):
+			self.survey([self.young_contact], deadline_days="abc").insert()
+		doc = self.survey([self.young_contact], deadline_days="14").insert()
+		self.assertEqual(frappe.db.get_value("CSM NPS Survey", doc.name, "deadline_days"), 14)
