@@ -47,6 +47,7 @@ DEFAULT_ONBOARDING = {
 def after_install():
 	create_custom_fields(CUSTOM_FIELDS, ignore_validate=True)
 	create_roles()
+	grant_customer_access()
 	defaults = json.loads(DEFAULTS_PATH.read_text(encoding="utf-8"))
 	create_default_rules(defaults["rules"])
 	create_default_settings(defaults)
@@ -73,6 +74,30 @@ def create_roles():
 			frappe.get_doc({"doctype": "Role", "role_name": role, "desk_access": 1}).insert(
 				ignore_permissions=True
 			)
+
+
+# What the Customer Success roles need of ERPNext's own doctypes to work from the Customer form: open and
+# update customers (Mark Churned, lifecycle), read their contacts (surveys) and the invoices flags cite.
+# Added to the site's role permissions (Custom DocPerm, as the Role Permissions Manager does), never
+# taken from the other roles; a rule already there is left as the admin set it.
+ROLE_ACCESS = {
+	"Customer": ("read", "write"),
+	"Contact": ("read",),
+	"Sales Invoice": ("read",),
+}
+
+
+def grant_customer_access():
+	from frappe.permissions import add_permission, update_permission_property
+
+	for doctype, ptypes in ROLE_ACCESS.items():
+		for role in ROLES:
+			if frappe.db.exists("Custom DocPerm", {"parent": doctype, "role": role, "permlevel": 0}):
+				continue
+			add_permission(doctype, role, 0, "read")
+			for ptype in ptypes:
+				if ptype != "read":
+					update_permission_property(doctype, role, 0, ptype, 1)
 
 
 def create_default_rules(rules):
@@ -154,7 +179,8 @@ def create_survey_defaults():
 
 
 def before_uninstall():
-	"""Remove the Customer fields and the app's index on Sales Invoice; the app's doctypes go with the module."""
+	"""Remove the Customer fields, the app's index on Sales Invoice and its roles' permissions on ERPNext's
+	doctypes; the app's doctypes go with the module."""
 	from csm_extension.data.facts import COVERING_INDEX
 
 	if frappe.db.db_type == "mariadb" and frappe.db.has_index("tabSales Invoice", COVERING_INDEX[0]):
@@ -164,4 +190,7 @@ def before_uninstall():
 			name = frappe.db.get_value("Custom Field", {"dt": doctype, "fieldname": field["fieldname"]})
 			if name:
 				frappe.delete_doc("Custom Field", name, ignore_permissions=True, force=True)
+	for doctype in ROLE_ACCESS:
+		frappe.db.delete("Custom DocPerm", {"parent": doctype, "role": ("in", ROLES)})
+		frappe.clear_cache(doctype=doctype)
 	frappe.clear_cache(doctype="Customer")

@@ -48,7 +48,12 @@ class TestInstall(FrappeTestCase):
 			# Frappe keeps the columns of deleted custom fields (no data is dropped); the fields are gone.
 			self.assertIsNone(frappe.get_meta("Customer").get_field("csm_health_score"))
 			self.assertFalse(frappe.db.has_index("tabSales Invoice", COVERING_INDEX[0]))
+			self.assertFalse(
+				frappe.db.exists("Custom DocPerm", {"parent": "Customer", "role": install.ROLES[0]})
+			)
 		finally:
+			# Put back before the DDL below, which commits (as uninstall's own DDL did its deletions).
+			install.grant_customer_access()
 			install.apply_custom_fields()
 			add_customer_facts_index()
 		self.assertIsNotNone(frappe.get_meta("Customer").get_field("csm_health_score"))
@@ -74,6 +79,20 @@ class TestPermissions(FrappeTestCase):
 			self.assertTrue(frappe.has_permission(doctype, "read"), doctype)
 			self.assertFalse(frappe.has_permission(doctype, "write"), doctype)
 		self.assertFalse(frappe.has_permission("CSM Red Flag Rule", "create"))
+
+	def test_the_roles_reach_customers_their_contacts_and_invoices(self):
+		# With no ERPNext role besides: the Customer form's buttons and the flags' invoices work.
+		only_csm = make_user("csm.role.only@example.com", "Customer Success Manager")
+		frappe.set_user(only_csm)
+		for doctype, ptypes in (
+			("Customer", ("read", "write")),
+			("Contact", ("read",)),
+			("Sales Invoice", ("read",)),
+		):
+			for ptype in ptypes:
+				self.assertTrue(frappe.has_permission(doctype, ptype), f"{doctype} {ptype}")
+		for doctype, ptype in (("Customer", "create"), ("Customer", "delete"), ("Sales Invoice", "write")):
+			self.assertFalse(frappe.has_permission(doctype, ptype), f"{doctype} {ptype}")
 
 	def test_admin_has_everything(self):
 		frappe.set_user(self.admin)
