@@ -36,17 +36,33 @@ def record_stage_change(doc) -> None:
 	before, stage = change
 	source = doc.flags.get("csm_event_source") or {}
 	event = CHURNED if stage == CHURNED else "Won Back" if before == CHURNED else "Stage Change"
+	record_event(
+		doc.name,
+		before,
+		stage,
+		source,
+		churned_on=doc.csm_churned_on if event == CHURNED else None,
+		reason=doc.get("csm_churn_reason") if event == CHURNED else None,
+		competitor=doc.get("csm_churn_competitor") if event == CHURNED else None,
+	)
+
+
+def record_event(
+	customer: str, before, stage, source: dict, churned_on=None, reason=None, competitor=None
+) -> None:
+	"""One CSM Lifecycle Event; also for a stage the app sets without saving the Customer (onboarding)."""
+	event = CHURNED if stage == CHURNED else "Won Back" if before == CHURNED else "Stage Change"
 	frappe.get_doc(
 		{
 			"doctype": "CSM Lifecycle Event",
-			"customer": doc.name,
+			"customer": customer,
 			"event": event,
-			"event_date": (doc.csm_churned_on if event == CHURNED else None) or source.get("date") or today(),
+			"event_date": churned_on or source.get("date") or today(),
 			"from_stage": before,
 			"to_stage": stage,
 			"source": source.get("source", "Manual"),
-			"reason": doc.get("csm_churn_reason") if event == CHURNED else None,
-			"competitor": doc.get("csm_churn_competitor") if event == CHURNED else None,
+			"reason": reason,
+			"competitor": competitor,
 			"reference_doctype": source.get("reference_doctype"),
 			"reference_name": source.get("reference_name"),
 		}

@@ -6,7 +6,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, getdate, today
 
-from csm_extension.services import todos
+from csm_extension.services import lifecycle, todos
 from csm_extension.services.settings import customer_csm, get_settings
 
 OPEN_PLAN = ("!=", "Cancelled")
@@ -69,6 +69,14 @@ def start_plan(customer: str, template: str, start_date=None, sales_invoice: str
 	plan.save(ignore_permissions=True)
 	if not frappe.db.get_value("Customer", customer, "csm_lifecycle_stage"):
 		frappe.db.set_value("Customer", customer, "csm_lifecycle_stage", "Onboarding", update_modified=False)
+		# Every change of stage is kept, this one too (it is set without saving the Customer).
+		source = {"source": "Invoice", "reference_doctype": "Sales Invoice", "reference_name": sales_invoice}
+		lifecycle.record_event(
+			customer,
+			None,
+			"Onboarding",
+			{**source, "date": start_date} if sales_invoice else {"date": start_date},
+		)
 	return plan.name
 
 

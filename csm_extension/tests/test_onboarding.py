@@ -48,6 +48,17 @@ class TestOnboarding(FrappeTestCase):
 		self.assertEqual({t.allocated_to for t in todos}, {self.csm})
 		self.assertEqual({t.name for t in todos}, {t.todo for t in doc.tasks})
 		self.assertEqual(frappe.db.get_value("Customer", customer, "csm_lifecycle_stage"), "Onboarding")
+		# The stage change is kept as an event pointing at the invoice that started it.
+		[event] = frappe.get_all(
+			"CSM Lifecycle Event",
+			filters={"customer": customer},
+			fields=["event", "from_stage", "to_stage", "source", "reference_name", "event_date"],
+		)
+		self.assertEqual(
+			(event.event, event.from_stage or None, event.to_stage, event.source, event.reference_name),
+			("Stage Change", None, "Onboarding", "Invoice", first.name),
+		)
+		self.assertEqual(getdate(event.event_date), getdate(first.posting_date))
 		# An assignment notification reached the CSM (Administrator assigned it).
 		self.assertTrue(
 			frappe.db.exists(
