@@ -50,7 +50,8 @@ def health_now(customer: str, as_of=None) -> dict:
 def _link_evidence(flags: list) -> None:
 	"""Each flag's `documents`: its evidence names with the doctype to open them in (the invoices the
 	signals cite), in one statement for all flags; a name of no known document stays plain text."""
-	names = {n for f in flags for n in (f.evidence or "").split("\n") if n}
+	evidence = {f.name: [n for n in (f.evidence or "").split("\n") if n] for f in flags}
+	names = {n for ns in evidence.values() for n in ns}
 	invoices = (
 		set(frappe.get_all("Sales Invoice", filters={"name": ("in", names)}, pluck="name"))
 		if names
@@ -58,9 +59,7 @@ def _link_evidence(flags: list) -> None:
 	)
 	for f in flags:
 		f.documents = [
-			{"doctype": "Sales Invoice" if n in invoices else None, "name": n}
-			for n in (f.evidence or "").split("\n")
-			if n
+			{"doctype": "Sales Invoice" if n in invoices else None, "name": n} for n in evidence[f.name]
 		]
 
 

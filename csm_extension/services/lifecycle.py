@@ -34,35 +34,35 @@ def record_stage_change(doc) -> None:
 	if not change:
 		return
 	before, stage = change
-	source = doc.flags.get("csm_event_source") or {}
-	event = CHURNED if stage == CHURNED else "Won Back" if before == CHURNED else "Stage Change"
 	record_event(
 		doc.name,
 		before,
 		stage,
-		source,
-		churned_on=doc.csm_churned_on if event == CHURNED else None,
-		reason=doc.get("csm_churn_reason") if event == CHURNED else None,
-		competitor=doc.get("csm_churn_competitor") if event == CHURNED else None,
+		doc.flags.get("csm_event_source") or {},
+		churned_on=doc.csm_churned_on,
+		reason=doc.get("csm_churn_reason"),
+		competitor=doc.get("csm_churn_competitor"),
 	)
 
 
 def record_event(
 	customer: str, before, stage, source: dict, churned_on=None, reason=None, competitor=None
 ) -> None:
-	"""One CSM Lifecycle Event; also for a stage the app sets without saving the Customer (onboarding)."""
+	"""One CSM Lifecycle Event; also for a stage the app sets without saving the Customer (onboarding).
+	The churn date, reason and competitor belong to a Churned event only."""
 	event = CHURNED if stage == CHURNED else "Won Back" if before == CHURNED else "Stage Change"
+	churn = event == CHURNED
 	frappe.get_doc(
 		{
 			"doctype": "CSM Lifecycle Event",
 			"customer": customer,
 			"event": event,
-			"event_date": churned_on or source.get("date") or today(),
+			"event_date": (churned_on if churn else None) or source.get("date") or today(),
 			"from_stage": before,
 			"to_stage": stage,
 			"source": source.get("source", "Manual"),
-			"reason": reason,
-			"competitor": competitor,
+			"reason": reason if churn else None,
+			"competitor": competitor if churn else None,
 			"reference_doctype": source.get("reference_doctype"),
 			"reference_name": source.get("reference_name"),
 		}

@@ -70,13 +70,10 @@ def start_plan(customer: str, template: str, start_date=None, sales_invoice: str
 	if not frappe.db.get_value("Customer", customer, "csm_lifecycle_stage"):
 		frappe.db.set_value("Customer", customer, "csm_lifecycle_stage", "Onboarding", update_modified=False)
 		# Every change of stage is kept, this one too (it is set without saving the Customer).
-		source = {"source": "Invoice", "reference_doctype": "Sales Invoice", "reference_name": sales_invoice}
-		lifecycle.record_event(
-			customer,
-			None,
-			"Onboarding",
-			{**source, "date": start_date} if sales_invoice else {"date": start_date},
-		)
+		source = {"date": start_date}
+		if sales_invoice:
+			source.update(source="Invoice", reference_doctype="Sales Invoice", reference_name=sales_invoice)
+		lifecycle.record_event(customer, None, "Onboarding", source)
 	return plan.name
 
 
