@@ -1,8 +1,11 @@
 """The daily pass's fast paths give what the plain ones would: lazy breakdowns, flags built without
-__init__, and the GC paused only for the pass."""
+__init__ whose explanation is formatted when first read, and the GC paused only for the pass."""
 
+import copy
 import dataclasses
 import gc
+import pickle
+from datetime import date
 
 import pytest
 
@@ -10,7 +13,7 @@ from csm_extension.engine.config import default_config
 from csm_extension.engine.daily_pass import run_daily_pass
 from csm_extension.engine.facts import compute_facts
 from csm_extension.engine.models import CustomerFacts, WindowFacts
-from csm_extension.engine.rules import Flag
+from csm_extension.engine.rules import Flag, Rule, rule_evaluator
 from csm_extension.engine.scoring import HealthScore, MeasureResult, score_customer
 from tests.engine_cases import AS_OF, CUSTOMERS, INVOICES
 
@@ -82,3 +85,48 @@ def test_pass_leaves_the_gc_as_it_found_it(enabled):
 		assert gc.isenabled() is enabled
 	finally:
 		gc.enable() if was else gc.disable()
+
+
+def silent_customer():
+	# Last order 2023-12-01, as of 2024-06-30: 30 + 31 + 29 + 31 + 30 + 31 + 30 = 212 days.
+	return CustomerFacts(
+		"S",
+		date(2024, 6, 30),
+		last_invoice_date=date(2023, 12, 1),
+		last_invoice="SINV-1",
+		windows={90: WindowFacts(90)},
+	)
+
+
+def long_silence_flag() -> Flag:
+	rule = Rule("Long silence", "days_since_last_invoice", ">", 180)
+	flags: list[Flag] = []
+	rule_evaluator([rule])(silent_customer(), None, flags)
+	[flag] = flags
+	return flag
+
+
+def test_a_flag_explains_itself_when_first_read():
+	flag = long_silence_flag()
+	assert "explanation" not in vars(flag)
+	assert (flag.value, flag.evidence) == (212.0, ("SINV-1",))
+	assert flag.explanation == "No invoice for 212 days (last on 2023-12-01)"
+	assert vars(flag)["explanation"] == flag.explanation and "_explain" not in vars(flag)
+	with pytest.raises(AttributeError, match="no attribute 'reason'"):
+		flag.reason  # noqa: B018
+
+
+def test_an_unread_flag_copies_and_pickles_with_its_explanation():
+	for clone in (copy.copy(long_silence_flag()), pickle.loads(pickle.dumps(long_silence_flag()))):
+		assert vars(clone)["explanation"] == "No invoice for 212 days (last on 2023-12-01)"
+		assert clone == Flag(
+			"S",
+			"Long silence",
+			"days_since_last_invoice",
+			"Medium",
+			212.0,
+			180,
+			">",
+			"No invoice for 212 days (last on 2023-12-01)",
+			("SINV-1",),
+		)

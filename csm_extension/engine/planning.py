@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from operator import attrgetter
 
 from csm_extension.engine.rules import Flag, Rule, flag_key
 
@@ -68,7 +69,7 @@ def plan_followups(
 			last_closed[item.key] = item.closed_on
 
 	to_open, to_keep, suppressed, seen = [], [], [], set()
-	for flag in sorted(flags, key=lambda f: (f.customer, f.rule)):
+	for flag in sorted(flags, key=attrgetter("customer", "rule")):
 		key = flag.key  # built once: a pass plans hundreds of thousands of flags
 		if key in seen:
 			continue

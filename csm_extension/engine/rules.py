@@ -6,7 +6,7 @@ import operator as op
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 
-from csm_extension.engine.models import CustomerFacts, counted, new_frozen
+from csm_extension.engine.models import CustomerFacts, counted
 from csm_extension.engine.scoring import HealthScore
 
 OPERATORS: dict[str, Callable[[float, float], bool]] = {
@@ -60,6 +60,23 @@ class Flag:
 	@property
 	def key(self) -> str:
 		return flag_key(self.customer, self.rule)
+
+	def __getattr__(self, name: str):
+		# Only reached for an attribute the instance lacks: the explanation of a flag the daily pass
+		# built with `lazy_flag`, formatted when first read (most flags of a pass are kept or planned,
+		# never shown; formatting them all was half the rules' time).
+		lazy = self.__dict__.get("_explain") if name == "explanation" else None
+		if lazy is None:
+			raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+		explain, *args = lazy
+		text = self.__dict__["explanation"] = explain(*args)
+		del self.__dict__["_explain"]
+		return text
+
+	def __getstate__(self) -> dict:
+		# A copy or pickle gets the text: the lazy form holds functions and the customer's facts.
+		self.explanation  # noqa: B018
+		return self.__dict__
 
 
 def flag_key(customer: str, rule: str) -> str:
@@ -264,34 +281,52 @@ def rule_evaluator(
 	"""`evaluate(facts, score, flags)`: appends to `flags` the flags the enabled `rules` raise for one
 	customer, so that a pass can evaluate each customer as its facts arrive."""
 	signals = _bound_signals(churn or ChurnPolicy())
-	# Looked up once per pass rather than once per customer and rule: (rule, its signal, its operator,
-	# whether it has a segment filter to check).
-	bound = [
-		(rule, signals[rule.signal], OPERATORS[rule.operator], bool(rule.customer_group or rule.territory))
-		for rule in rules
-		if rule.enabled
-	]
+	# Everything a rule needs looked up once per pass rather than once per customer and rule: its
+	# segment test (None without a filter), signal functions, operator, threshold, window, and the
+	# fields every flag it raises shares.
+	bound = []
+	for rule in rules:
+		if not rule.enabled:
+			continue
+		signal = signals[rule.signal]
+		shared = {
+			"rule": rule.name,
+			"signal": rule.signal,
+			"severity": rule.severity,
+			"threshold": rule.threshold,
+			"operator": rule.operator,
+		}
+		applies = rule.applies_to if rule.customer_group or rule.territory else None
+		bound.append(
+			(
+				applies,
+				signal.value,
+				OPERATORS[rule.operator],
+				rule.threshold,
+				rule.window_days,
+				shared,
+				signal.explain,
+				signal.evidence,
+			)
+		)
+	new = object.__new__
 
 	def evaluate(f: CustomerFacts, score: HealthScore | None, flags: list[Flag]) -> None:
-		for rule, signal, holds, filtered in bound:
-			if filtered and not rule.applies_to(f):
+		for applies, value_of, holds, threshold, window, shared, explain, evidence in bound:
+			if applies is not None and not applies(f):
 				continue
-			value = signal.value(f, score, rule.window_days)
-			if value is None or not holds(value, rule.threshold):
+			value = value_of(f, score, window)
+			if value is None or not holds(value, threshold):
 				continue
-			flags.append(
-				new_frozen(
-					Flag,
-					customer=f.customer,
-					rule=rule.name,
-					signal=rule.signal,
-					severity=rule.severity,
-					value=float(value),
-					threshold=rule.threshold,
-					operator=rule.operator,
-					explanation=signal.explain(f, score, rule.window_days, value),
-					evidence=signal.evidence(f),
-				)
+			# As models.new_frozen does, with the explanation left to Flag.__getattr__.
+			flag = new(Flag)
+			flag.__dict__.update(
+				shared,
+				customer=f.customer,
+				value=float(value),
+				evidence=evidence(f),
+				_explain=(explain, f, score, window, value),
 			)
+			flags.append(flag)
 
 	return evaluate
