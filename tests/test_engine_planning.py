@@ -4,7 +4,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from csm_extension.engine.config import parse_rule
-from csm_extension.engine.planning import ClosedItem, after_plan, open_item, plan_followups
+from csm_extension.engine.planning import ClosedItem, OpenItem, after_plan, open_item, plan_followups
 from csm_extension.engine.rules import Flag
 
 TODAY = date(2024, 6, 30)
@@ -80,3 +80,22 @@ def test_planning_is_idempotent(today_flags, opened, closed):
 	again = plan_followups(flags, open_items, closed_items, RULES, TODAY)
 	assert again.is_empty
 	assert {f.key for f in again.suppressed} == {f.key for f in plan.suppressed}
+
+
+def test_a_kept_flag_is_stale_when_what_it_shows_changed():
+	today = Flag("A", "R1", "overdue_amount", "Medium", 250.0, 0.0, ">", "250.00 overdue", ("SINV-1",))
+
+	def stored(value=250.0, explanation="250.00 overdue", evidence=("SINV-1",)):
+		return OpenItem("A::R1", "A", "R1", TODAY, "FLAG-1", value, explanation, evidence)
+
+	assert not stored().shows_stale(today)
+	# decimal(21,9) rounding is no change; a cent is.
+	assert not stored(value=250.0000001).shows_stale(today)
+	assert stored(value=250.01).shows_stale(today)
+	assert stored(explanation="200.00 overdue").shows_stale(today)
+	assert stored(evidence=("SINV-0",)).shows_stale(today)
+	assert stored(evidence=()).shows_stale(today)
+	# Never read from a store (what open_item builds): rewritten rather than guessed unchanged.
+	assert open_item("A", "R1", TODAY, "FLAG-1").shows_stale(today)
+	# What a flag shows is not part of an open item's identity.
+	assert stored(value=1.0) == stored()

@@ -188,3 +188,20 @@ def test_a_failing_plan_writes_nothing(store):
 	with pytest.raises(RuntimeError):
 		apply_plan(FailOnUpdate(store), plan, DAY2)
 	assert rows(store) == before
+
+
+def test_open_items_carry_what_they_show_and_only_changed_ones_are_rewritten(store):
+	first = Flag("C1", "Overdue invoices", "days_overdue", "High", 45.0, 30.0, ">", "45 days", ("S-1", "S-2"))
+	apply_plan(store, plan_from_store(store, [first, flag("C2")], DAY1), DAY1)
+	[c1, c2] = load_followup_state(store)[0]
+	assert (c1.value, c1.explanation, c1.evidence) == (45.0, "45 days", ("S-1", "S-2"))
+	assert (c2.value, c2.explanation, c2.evidence) == (200.0, "C2: 200", ())
+	# The same flags again: nothing to rewrite.
+	plan = plan_from_store(store, [first, flag("C2")], DAY1)
+	assert apply_plan(store, plan, DAY1) == {"opened": 0, "kept": 0, "resolved": 0}
+	# Only C1's evidence changed (S-1 was paid): C1 alone is rewritten, and reads back so.
+	paid = Flag("C1", "Overdue invoices", "days_overdue", "High", 45.0, 30.0, ">", "45 days", ("S-2",))
+	plan = plan_from_store(store, [paid, flag("C2")], DAY2)
+	assert apply_plan(store, plan, DAY2) == {"opened": 0, "kept": 1, "resolved": 0}
+	[c1, _] = load_followup_state(store)[0]
+	assert c1.evidence == ("S-2",)

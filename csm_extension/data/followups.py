@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from csm_extension.data.db import Database, to_date
+from csm_extension.data.db import Database, to_date, to_float
 from csm_extension.engine.planning import ClosedItem, FollowUpPlan, OpenItem
 from csm_extension.engine.rules import flag_key
 
@@ -46,8 +46,10 @@ _COLUMNS = """
 """
 _SQLITE_COLUMNS = _COLUMNS.replace("UNIQUE KEY `open_key` (`open_key`)", "UNIQUE (`open_key`)")
 
+# With what each open flag shows, so that a pass rewrites only the flags whose value, explanation or
+# evidence changed (no read per flag).
 _OPEN = f"""
-SELECT `customer`, `rule`, `raised_on`, `name` FROM `{TABLE}`
+SELECT `customer`, `rule`, `raised_on`, `name`, `observed_value`, `explanation`, `evidence` FROM `{TABLE}`
 WHERE `status` IN (%(open1)s, %(open2)s)
 """
 
@@ -80,8 +82,17 @@ def load_followup_state(db: Database) -> tuple[list[OpenItem], list[ClosedItem]]
 	closed_rows = db.sql(_LAST_CLOSED, {"closed1": CLOSED_STATUSES[0], "closed2": CLOSED_STATUSES[1]})
 	# A flag made by hand may lack raised_on; date.min sorts it first rather than failing the pass.
 	open_items = [
-		OpenItem(flag_key(customer, rule), customer, rule, to_date(raised) or date.min, name)
-		for customer, rule, raised, name in open_rows
+		OpenItem(
+			flag_key(customer, rule),
+			customer,
+			rule,
+			to_date(raised) or date.min,
+			name,
+			to_float(value),
+			explanation,
+			tuple(evidence.split("\n")) if evidence else (),
+		)
+		for customer, rule, raised, name, value, explanation, evidence in open_rows
 	]
 	closed_items = [
 		ClosedItem(flag_key(customer, rule), to_date(closed)) for customer, rule, closed in closed_rows
@@ -103,8 +114,9 @@ def _next_number(db: Database, series: str) -> int:
 
 
 def apply_plan(db: Database, plan: FollowUpPlan, as_of: date) -> dict[str, int]:
-	"""Carry out a plan offline, in one transaction: insert the flags to open, refresh the kept ones'
-	observed value and explanation, resolve the rest. Returns how many flags each action touched."""
+	"""Carry out a plan offline, in one transaction: insert the flags to open, refresh the kept ones
+	whose observed value, explanation or evidence changed, resolve the rest. Returns how many flags each
+	action touched ("kept": the kept flags rewritten)."""
 	with db.transaction():
 		series = _series(as_of)
 		first = _next_number(db, series)
@@ -140,6 +152,7 @@ def apply_plan(db: Database, plan: FollowUpPlan, as_of: date) -> dict[str, int]:
 				"evidence": "\n".join(flag.evidence),
 			}
 			for item, flag in plan.to_keep
+			if item.shows_stale(flag)
 		]
 		if kept:
 			db.executemany(

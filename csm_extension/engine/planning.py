@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from operator import attrgetter
 
 from csm_extension.engine.rules import Flag, Rule, flag_key
+
+# Stores keep observed values as decimal(21,9): a difference below this is rounding, not a change.
+VALUE_TOLERANCE = 1e-6
 
 
 @dataclass(frozen=True)
@@ -19,6 +22,20 @@ class OpenItem:
 	rule: str
 	raised_on: date
 	ref: str | None = None
+	# What the stored flag shows now (None: not read from a store); not part of an item's identity.
+	value: float | None = field(default=None, compare=False)
+	explanation: str | None = field(default=None, compare=False)
+	evidence: tuple[str, ...] | None = field(default=None, compare=False)
+
+	def shows_stale(self, flag: Flag) -> bool:
+		"""Whether the stored flag kept for `flag` no longer shows today's value, explanation or
+		evidence (a value that was never read counts as stale)."""
+		return (
+			self.value is None
+			or abs(self.value - flag.value) > VALUE_TOLERANCE
+			or self.explanation != flag.explanation
+			or self.evidence != tuple(flag.evidence)
+		)
 
 
 @dataclass(frozen=True)

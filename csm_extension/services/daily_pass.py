@@ -58,19 +58,22 @@ class PassReport:
 
 def _do(report: PassReport, action: str, target: str, detail: str, write) -> None:
 	"""Record an action and, unless dry, carry it out alone: its failure undoes only itself."""
-	if report.dry_run:
-		report.actions.append((action, target, detail))
-		return
-	savepoint = f"csm_{len(report.actions) + len(report.errors)}"
-	frappe.db.savepoint(savepoint)
-	try:
-		write()
-	except Exception:
-		frappe.db.rollback(save_point=savepoint)
-		frappe.log_error(title=f"CSM daily pass: {action} {target}")
-		report.errors.append(f"{action} {target}")
-	else:
-		report.actions.append((action, target, detail))
+	_do_all(report, action, [(target, detail)], write, f"{action} {target}")
+
+
+def _do_all(report: PassReport, action: str, targets: list[tuple[str, str]], write, label: str) -> None:
+	"""`_do` for one write that carries out many actions, (target, detail) each: all of them or none."""
+	if not report.dry_run:
+		savepoint = f"csm_{len(report.actions) + len(report.errors)}"
+		frappe.db.savepoint(savepoint)
+		try:
+			write()
+		except Exception:
+			frappe.db.rollback(save_point=savepoint)
+			frappe.log_error(title=f"CSM daily pass: {label}")
+			report.errors.append(label)
+			return
+	report.actions += [(action, target, detail) for target, detail in targets]
 
 
 def compute(as_of: date) -> tuple[PassResult, list, dict, int]:
@@ -151,9 +154,16 @@ def write_flags(report: PassReport, result: PassResult, state: dict, settings) -
 			flag.explanation,
 			lambda f=flag, c=csm: flag_service.open_flag(f, c, result.as_of),
 		)
-	for item, flag in plan.to_keep:
-		if not report.dry_run:
-			flag_service.refresh_flag(item.ref, flag)
+	# Only the kept flags whose value, explanation or evidence changed, compared with what the pass read.
+	stale = [(item.ref, flag) for item, flag in plan.to_keep if item.ref and item.shows_stale(flag)]
+	if stale:
+		_do_all(
+			report,
+			"refresh flag",
+			[(flag.key, flag.explanation) for _, flag in stale],
+			lambda: flag_service.refresh_flags(stale),
+			f"refresh flag ({len(stale)} flags)",
+		)
 	for item in plan.to_resolve:
 		_do(
 			report,

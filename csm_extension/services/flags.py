@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import frappe
 from frappe import _
 from frappe.utils import add_days, getdate, today
@@ -74,20 +76,21 @@ def _answer_followup(flag: Flag) -> tuple[str, str] | None:
 	return (latest[0].todo, status) if status in ("Open", "Closed") else None
 
 
-def refresh_flag(name: str, flag: Flag) -> bool:
-	"""Keep the observed value and explanation current while the flag stays open."""
-	current = frappe.db.get_value("CSM Red Flag", name, ["observed_value", "explanation"], as_dict=True)
-	if current and (
-		abs((current.observed_value or 0) - flag.value) > 1e-6 or current.explanation != flag.explanation
-	):
-		frappe.db.set_value(
-			"CSM Red Flag",
-			name,
-			{"observed_value": flag.value, "explanation": flag.explanation},
-			update_modified=False,
-		)
-		return True
-	return False
+def refresh_flags(kept: Iterable[tuple[str, Flag]]) -> None:
+	"""Rewrite what kept flags show (observed value, explanation, evidence), a hundred to a statement:
+	`kept` is (CSM Red Flag name, today's flag), the flags whose stored values are out of date."""
+	frappe.db.bulk_update(
+		"CSM Red Flag",
+		{
+			name: {
+				"observed_value": flag.value,
+				"explanation": flag.explanation,
+				"evidence": "\n".join(flag.evidence),
+			}
+			for name, flag in kept
+		},
+		update_modified=False,
+	)
 
 
 def resolve_flag(name: str, as_of) -> None:

@@ -115,6 +115,23 @@ class TestDailyPass(FrappeTestCase):
 			self.assertEqual((getdate(flag.resolved_on), flag.open_key), (AS_OF, None))
 			self.assertEqual(frappe.db.get_value("ToDo", flag.todo, "status"), "Closed")
 
+	def test_kept_flags_are_rewritten_only_when_what_they_show_changed(self):
+		# The invoice fell due 60 days ago: 59 days overdue yesterday, 60 today.
+		daily_pass.run(as_of=day(-1), force=True)
+		yesterday = open_flags(self.overdue)["Overdue invoices"]
+		self.assertEqual(yesterday.observed_value, 59)
+		report = self.run_pass()
+		refreshed = {target for kind, target, _ in report.actions if kind == "refresh flag"}
+		self.assertIn(f"{self.overdue}::Overdue invoices", refreshed)
+		today_flag = open_flags(self.overdue)["Overdue invoices"]
+		self.assertEqual((today_flag.name, today_flag.observed_value), (yesterday.name, 60))
+		self.assertEqual(
+			today_flag.explanation,
+			f"Oldest unpaid invoice is 60 days past due ({self.overdue_invoice.name}, 250.00 overdue in all)",
+		)
+		# Again today: every kept flag already shows today's values, so none is written.
+		self.assertNotIn("refresh flag", self.run_pass().counts())
+
 	def test_due_health_check_opens_one_todo(self):
 		self.run_pass()
 		# First order 150 days ago + the 90-day cadence = due 60 days ago.
