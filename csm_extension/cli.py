@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sqlite3
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -12,7 +13,7 @@ from typing import TextIO
 
 from csm_extension.cli_output import print_summary, write_results
 from csm_extension.data.db import SQLiteDatabase
-from csm_extension.data.facts import invoice_span, iter_facts
+from csm_extension.data.facts import invoice_companies, invoice_span, iter_facts
 from csm_extension.data.followups import TABLE as FOLLOWUP_TABLE
 from csm_extension.data.followups import (
 	apply_plan,
@@ -25,6 +26,7 @@ from csm_extension.data.schema import create_erpnext_tables
 from csm_extension.datasets import cdnow
 from csm_extension.engine.config import ConfigError, load_config
 from csm_extension.engine.daily_pass import PassResult, run_daily_pass
+from csm_extension.engine.models import counted
 
 PROG = "csm-extension"
 DEMO_AS_OF = date(1998, 6, 30)
@@ -45,8 +47,16 @@ def _open_db(path: str | Path, must_exist: bool) -> SQLiteDatabase:
 	path = Path(path)
 	if must_exist and not path.is_file():
 		raise CliError(f"no database at {path} (create it with `{PROG} load --db {path} ...`)")
+	if path.is_dir():
+		raise CliError(f"--db {path} is a directory, not a SQLite file")
 	path.parent.mkdir(parents=True, exist_ok=True)
-	return SQLiteDatabase(str(path))
+	db = SQLiteDatabase(str(path))
+	try:
+		db.sql("SELECT COUNT(*) FROM sqlite_master")  # SQLite reads the file's header only now
+	except sqlite3.DatabaseError as e:
+		db.close()
+		raise CliError(f"--db {path} is not a SQLite database ({e})") from None
+	return db
 
 
 def _has_table(db: SQLiteDatabase, table: str) -> bool:
@@ -92,8 +102,15 @@ def load_cdnow(db_path: str | Path, txt: str | None, work_dir: Path, out=None, e
 	"""Convert CDNOW_master.txt (fetched into `work_dir` when `txt` is None) into `work_dir`, then load it."""
 	out, err = out or sys.stdout, err or sys.stderr
 	if txt is None:
-		print(f"Fetching CDNOW_master.txt ({cdnow.LIFETIMES_REQUIREMENT} wheel) ...", file=err, flush=True)
+		if cached := cdnow.cached_cdnow(work_dir):
+			print(f"Using {cached} (checksum verified)", file=err, flush=True)
+		else:
+			print(
+				f"Fetching CDNOW_master.txt ({cdnow.LIFETIMES_REQUIREMENT} wheel) ...", file=err, flush=True
+			)
 		txt = cdnow.fetch_cdnow(work_dir)
+	elif not Path(txt).is_file():
+		raise CliError(f"--cdnow {txt}: no such file (give CDNOW_master.txt, or --cdnow alone to fetch it)")
 	# The converted exports stay beside the text file, to be read or loaded into a real site.
 	customers, invoices = cdnow.convert_file(Path(txt), work_dir)
 	print(f"Converted {txt} into {customers} and {invoices}", file=err)
@@ -117,39 +134,48 @@ def run(
 	dry_run: bool = False,
 	company: str | None = None,
 	out: TextIO | None = None,
+	err: TextIO | None = None,
 ) -> PassResult:
 	"""The daily pass on an offline database: summary on `out`, CSVs in `out_dir`, plan applied unless dry."""
-	out = out or sys.stdout
+	out, err = out or sys.stdout, err or sys.stderr
 	config = load_config(rules)
 	db = _open_db(db_path, must_exist=True)
 	try:
-		span = invoice_span(db) if _has_table(db, "tabSales Invoice") else None
-		if span is None:
-			raise CliError(f"{db_path} holds no submitted sales invoices; load some first")
-		first, last = span
-		if not first <= as_of <= last:
-			when = "before the first" if as_of < first else "after the last"
+		_check_as_of(db, db_path, as_of, company, err)
+		recorded = _has_table(db, FOLLOWUP_TABLE)
+		last_run = last_recorded_on(db) if recorded else None
+		looking_back = bool(last_run and as_of < last_run)
+		if looking_back and not dry_run:
 			raise CliError(
-				f"--as-of {as_of} is {when} invoice in {db_path}; choose a date from {first} to {last}"
+				f"--as-of {as_of} is before the last recorded pass ({last_run}) in {db_path}: flags would"
+				" close before they were raised; add --dry-run to look at an earlier date"
 			)
-		if not dry_run:
-			create_followup_table(db)
-			last_run = last_recorded_on(db)
-			if last_run and as_of < last_run:
-				raise CliError(
-					f"--as-of {as_of} is before the last recorded pass ({last_run}) in {db_path}: flags would"
-					" close before they were raised; add --dry-run to look at an earlier date"
-				)
-		if _has_table(db, FOLLOWUP_TABLE):
+		if looking_back:
+			# The store holds what came after that day: planned against it, the look-back would resolve
+			# flags raised later. It is planned as if nothing were recorded, and says so.
+			print(
+				f"note: --as-of {as_of} is before the last recorded pass ({last_run}): follow-ups are planned"
+				" as if nothing were recorded",
+				file=err,
+			)
+			open_items, closed_items = [], []
+		elif recorded:
 			open_items, closed_items = load_followup_state(db)
 		else:
 			open_items, closed_items = [], []
+		if not dry_run:
+			create_followup_table(db)
 		# The customers are scored as their rows arrive (everything else is read before).
 		facts = iter_facts(db, as_of, config.windows, company)
 		result = run_daily_pass(facts, config, as_of, open_items, closed_items)
 		facts = result.facts
 		out_dir = Path(out_dir) if out_dir else default_out_dir(db_path)
-		write_results(result, facts, config, out_dir)
+		try:
+			write_results(result, facts, config, out_dir)
+		except OSError as e:  # before anything is recorded: a failed write leaves the store as it was
+			raise CliError(
+				f"--out {out_dir}: cannot write the results ({e.strerror or e}: {e.filename})"
+			) from None
 		# Recorded before the summary is printed: a reader that stops reading cannot leave it half done.
 		if not dry_run:
 			apply_plan(db, result.plan, as_of)
@@ -158,6 +184,34 @@ def run(
 	finally:
 		db.close()
 	return result
+
+
+def _check_as_of(db: SQLiteDatabase, db_path, as_of: date, company: str | None, err: TextIO) -> None:
+	"""Refuse a date before the first invoice (nothing to score yet) or a company without invoices; a
+	date after the last invoice is fine (the silence since then is what a CSM must see) and noted."""
+	span = invoice_span(db, company) if _has_table(db, "tabSales Invoice") else None
+	if span is None:
+		companies = (
+			invoice_companies(db) if company is not None and _has_table(db, "tabSales Invoice") else []
+		)
+		if companies:
+			raise CliError(
+				f'--company "{company}": no submitted sales invoice of that company in {db_path}'
+				f" (companies: {', '.join(companies)})"
+			)
+		raise CliError(f"{db_path} holds no submitted sales invoices; load some first")
+	first, last = span
+	of = f' of "{company}"' if company is not None else ""
+	if as_of < first:
+		raise CliError(
+			f"--as-of {as_of} is before the first invoice{of} in {db_path} ({first}); choose {first} or later"
+		)
+	if as_of > last:
+		print(
+			f"note: --as-of {as_of} is {counted((as_of - last).days, 'day')} after the last invoice{of} in {db_path}"
+			f" ({last}); every silence counts up to {as_of}",
+			file=err,
+		)
 
 
 # --- entry point --------------------------------------------------------------------------------
@@ -187,7 +241,11 @@ def _parser() -> argparse.ArgumentParser:
 	p = sub.add_parser("run", help="score customers, raise red flags and plan follow-ups as of a date")
 	p.add_argument("--db", required=True, help="SQLite file made by `load`")
 	p.add_argument("--as-of", required=True, metavar="YYYY-MM-DD")
-	p.add_argument("--rules", metavar="FILE", help="JSON rules/scorecard replacing the packaged defaults")
+	p.add_argument(
+		"--rules",
+		metavar="FILE",
+		help="JSON file whose parts (rules, scorecard, ...) replace those of the packaged defaults",
+	)
 	p.add_argument(
 		"--out", metavar="DIR", help="where the CSVs go (default: <db name>-results beside the db)"
 	)

@@ -224,8 +224,22 @@ def write_results(
 				f.threshold,
 				f.explanation,
 			]
+		# A resolved flag shows what it showed when last recorded; severity and threshold are its rule's
+		# (empty when the rule is no longer configured).
+		rules = {r.name: r for r in config.rules}
 		for item in plan.to_resolve:
-			yield ["resolve", item.ref, item.customer, item.rule, "", item.raised_on, "", "", ""]
+			rule = rules.get(item.rule)
+			yield [
+				"resolve",
+				item.ref,
+				item.customer,
+				item.rule,
+				rule.severity if rule else "",
+				item.raised_on,
+				"" if item.value is None else item.value,
+				rule.threshold if rule else "",
+				item.explanation or "",
+			]
 
 	_write_csv(
 		out_dir / "followups.csv",

@@ -179,9 +179,18 @@ def test_dry_run_leaves_the_store_alone(loaded, tmp_path, capsys):
 
 
 def test_company_filter(loaded, tmp_path, capsys):
-	assert run(loaded, tmp_path / "r", "--company", "Other Co", "--dry-run") == 0
-	bands = section(capsys.readouterr().out, "Health bands")
-	assert next(line for line in bands if "Insufficient Data" in line).split()[-2:] == ["300", "100.0%"]
+	# Every invoice of the slice is CDNOW's: filtered on it, the pass sees what it sees unfiltered.
+	assert run(loaded, tmp_path / "all", "--dry-run") == 0
+	unfiltered = section(capsys.readouterr().out, "Health bands")
+	assert run(loaded, tmp_path / "cdnow", "--company", "CDNOW", "--dry-run") == 0
+	assert section(capsys.readouterr().out, "Health bands") == unfiltered
+	# A company without invoices is a typo, not a portfolio of 300 customers without data.
+	assert run(loaded, tmp_path / "other", "--company", "Other Co", "--dry-run") == 2
+	assert capsys.readouterr().err == (
+		f'csm-extension: error: --company "Other Co": no submitted sales invoice of that company in {loaded}'
+		" (companies: CDNOW)\n"
+	)
+	assert not (tmp_path / "other").exists()
 
 
 @pytest.mark.parametrize(
@@ -189,11 +198,7 @@ def test_company_filter(loaded, tmp_path, capsys):
 	[
 		(
 			"1996-12-31",
-			"--as-of 1996-12-31 is before the first invoice in {db}; choose a date from 1997-01-01 to 1998-06-29",
-		),
-		(
-			"1998-06-30",
-			"--as-of 1998-06-30 is after the last invoice in {db}; choose a date from 1997-01-01 to 1998-06-29",
+			"--as-of 1996-12-31 is before the first invoice in {db} (1997-01-01); choose 1997-01-01 or later",
 		),
 		("30-06-1998", '--as-of "30-06-1998" is not a date (expected YYYY-MM-DD)'),
 	],
@@ -231,7 +236,7 @@ def test_failed_load_into_an_existing_database_keeps_it(loaded, tmp_path, capsys
 	bad.write_text("\n".join([lines[0], lines[1].replace("SINV-CDNOW-00001", "SINV-NEW-00001"), "x,y"]))
 	before = SQLiteDatabase(str(loaded)).sql("SELECT COUNT(*) FROM `tabSales Invoice`")
 	assert main(["load", "--db", str(loaded), "--invoices", str(bad)]) == 2
-	assert 'sales_invoices.csv line 3, column "Date"' in capsys.readouterr().err
+	assert "sales_invoices.csv line 3: 2 fields, the header has 9" in capsys.readouterr().err
 	assert loaded.exists()
 	assert SQLiteDatabase(str(loaded)).sql("SELECT COUNT(*) FROM `tabSales Invoice`") == before
 
@@ -289,3 +294,107 @@ def test_a_closed_pipe_ends_quietly_after_recording(loaded):
 	# The follow-ups were recorded before the summary was printed.
 	[(recorded,)] = SQLiteDatabase(str(loaded)).sql("SELECT COUNT(*) FROM `tabCSM Red Flag`")
 	assert recorded > 0
+
+
+def test_a_date_after_the_last_invoice_is_run_and_noted(loaded, tmp_path, capsys):
+	# The slice's last invoice is 1998-06-29: a day later every customer is one day more silent.
+	assert run(loaded, tmp_path / "r", "--dry-run") == 0
+	before = {r["customer"]: r for r in read_csv(tmp_path / "r" / "scores.csv")}
+	capsys.readouterr()
+	assert (
+		main(
+			["run", "--db", str(loaded), "--as-of", "1998-06-30", "--out", str(tmp_path / "r2"), "--dry-run"]
+		)
+		== 0
+	)
+	assert capsys.readouterr().err == (
+		f"note: --as-of 1998-06-30 is 1 day after the last invoice in {loaded} (1998-06-29);"
+		" every silence counts up to 1998-06-30\n"
+	)
+	after = {r["customer"]: r for r in read_csv(tmp_path / "r2" / "scores.csv")}
+	assert after.keys() == before.keys()
+	silent = [c for c, r in before.items() if r["days_since_last_invoice"]]
+	assert silent and all(
+		int(after[c]["days_since_last_invoice"]) == int(before[c]["days_since_last_invoice"]) + 1
+		for c in silent
+	)
+
+
+def test_unusable_paths_are_refused_in_one_line(loaded, tmp_path, capsys):
+	text = tmp_path / "notes.txt"
+	text.write_text("not a database\n")
+	cases = [
+		(["run", "--db", str(text), "--as-of", AS_OF], f"--db {text} is not a SQLite database ("),
+		(
+			["load", "--db", str(text), "--customers", str(SLICE / "customers.csv")],
+			f"--db {text} is not a SQLite",
+		),
+		(["run", "--db", str(tmp_path), "--as-of", AS_OF], f"no database at {tmp_path}"),
+		(
+			["load", "--db", str(tmp_path), "--customers", str(SLICE / "customers.csv")],
+			f"--db {tmp_path} is a dir",
+		),
+		(
+			["load", "--db", str(tmp_path / "n.sqlite"), "--cdnow", str(tmp_path / "nope.txt")],
+			"nope.txt: no such file",
+		),
+		(
+			["run", "--db", str(loaded), "--as-of", AS_OF, "--rules", str(tmp_path)],
+			"cannot read the rule file",
+		),
+		(
+			["run", "--db", str(loaded), "--as-of", AS_OF, "--out", str(text)],
+			f"--out {text}: cannot write the results",
+		),
+	]
+	for argv, message in cases:
+		assert main(argv) == 2, argv
+		err = capsys.readouterr().err
+		assert err.startswith("csm-extension: error: ") and message in err and err.count("\n") == 1, (
+			argv,
+			err,
+		)
+	# Nothing was recorded by the run whose results could not be written, and no file was left behind.
+	assert SQLiteDatabase(str(loaded)).sql("SELECT COUNT(*) FROM `tabCSM Red Flag`") == [(0,)]
+	assert not (tmp_path / "n.sqlite").exists()
+	assert text.read_text() == "not a database\n"
+
+
+def test_resolve_rows_show_what_the_flag_last_showed_and_a_look_back_ignores_the_store(
+	loaded, tmp_path, capsys
+):
+	assert main(["run", "--db", str(loaded), "--as-of", "1998-03-31", "--out", str(tmp_path / "march")]) == 0
+	raised = {(r["customer"], r["rule"]): r for r in read_csv(tmp_path / "march" / "flags.csv")}
+	assert run(loaded, tmp_path / "june") == 0
+	resolved = [r for r in read_csv(tmp_path / "june" / "followups.csv") if r["action"] == "resolve"]
+	assert resolved
+	for row in resolved:
+		flag = raised[(row["customer"], row["rule"])]
+		assert (row["severity"], row["raised_on"], row["explanation"]) == (
+			flag["severity"],
+			"1998-03-31",
+			flag["explanation"],
+		)
+		assert float(row["value"]) == pytest.approx(float(flag["value"]))
+		assert float(row["threshold"]) == float(flag["threshold"])
+	capsys.readouterr()
+	# Back to March without recording: planned afresh, nothing of June's store is resolved or kept.
+	assert (
+		main(
+			[
+				"run",
+				"--db",
+				str(loaded),
+				"--as-of",
+				"1998-03-31",
+				"--dry-run",
+				"--out",
+				str(tmp_path / "back"),
+			]
+		)
+		== 0
+	)
+	assert "as if nothing were recorded" in capsys.readouterr().err
+	again = read_csv(tmp_path / "back" / "followups.csv")
+	assert {r["action"] for r in again} == {"open"}
+	assert {(r["customer"], r["rule"]) for r in again} == set(raised)

@@ -1,14 +1,18 @@
+import json
 from dataclasses import replace
 
 import pytest
 
 from csm_extension.engine.config import ConfigError, default_config, load_config, parse_rule
 from csm_extension.engine.facts import compute_facts
-from csm_extension.engine.rules import evaluate_rules
-from csm_extension.engine.scoring import score_customer
+from csm_extension.engine.models import CustomerFacts, WindowFacts
+from csm_extension.engine.rules import evaluate_rules, rule_evaluator
+from csm_extension.engine.scoring import HealthScore, score_customer
 from tests.engine_cases import AS_OF, CUSTOMERS, INVOICES
 
 CONFIG = default_config()
+TENURE = {"measure": "tenure", "weight": 10, "direction": "higher", "bands": [[365, 100]]}
+DEFAULT_SCORECARD = {"measures": [TENURE]}
 
 
 def flags_for(rules=CONFIG.rules, facts=None):
@@ -129,6 +133,8 @@ def test_extra_signals_only_where_the_shell_supplies_them():
 			{"name": "R", "signal": "overdue_amount", "operator": ">", "threshold": 1, "colour": "red"},
 			'unknown field "colour"',
 		),
+		({"name": "R", "operator": ">", "threshold": 1}, 'rule "R": field "signal" is required'),
+		({"name": "R", "signal": "overdue_amount", "threshold": 1}, 'rule "R": field "operator" is required'),
 	],
 )
 def test_rule_validation_names_rule_and_field(rule, message):
@@ -196,8 +202,6 @@ def test_default_decisions_read_the_90_day_window_only():
 )
 def test_scorecard_validation(tmp_path, measure, message):
 	path = tmp_path / "c.json"
-	import json
-
 	path.write_text(json.dumps({"scorecard": {"measures": [measure]}}))
 	with pytest.raises(ConfigError, match=message):
 		load_config(path)
@@ -215,3 +219,57 @@ def test_segment_trees_cover_the_subtree():
 	assert set(flags_for([rule])) == {("A", "Any"), ("B", "Any")}
 	with pytest.raises(ConfigError, match='unknown field "territory_tree"'):
 		parse_rule({**base, "territory_tree": ["x"]})
+
+
+@pytest.mark.parametrize(
+	"config,message",
+	[
+		({"churn": {"multipl": 3}}, 'churn: unknown field "multipl" (known: multiple, fixed_days)'),
+		(
+			{"scorecard": {**DEFAULT_SCORECARD, "colour": "red"}},
+			'scorecard: unknown field "colour" (known: measures, window_days,',
+		),
+		(
+			{"scorecard": {"measures": [{**TENURE, "weigth": 1}]}},
+			"scorecard measure #1 ('tenure'): unknown field \"weigth\"",
+		),
+		(
+			{"scorecard": {"measures": [TENURE, TENURE]}},
+			'scorecard: field "measures" lists the measure "tenure" twice',
+		),
+	],
+)
+def test_configuration_parts_refuse_unknown_fields_by_name(tmp_path, config, message):
+	path = tmp_path / "c.json"
+	path.write_text(json.dumps(config))
+	with pytest.raises(ConfigError) as e:
+		load_config(path)
+	assert str(e.value).startswith(f"{path}: {message}")
+
+
+def test_unreadable_rule_files_are_refused_by_name(tmp_path):
+	with pytest.raises(ConfigError, match=r"cannot read the rule file \(Is a directory\)"):
+		load_config(tmp_path)
+	latin = tmp_path / "latin.json"
+	latin.write_bytes(b'{"rules": [{"name": "Caf\xe9"}]}')
+	# {"rules": [{"name": "Caf is 24 bytes; the Latin-1 é is the 25th.
+	with pytest.raises(ConfigError, match=r"latin.json: not UTF-8 text \(byte 25 cannot be read\)"):
+		load_config(latin)
+
+
+def test_health_score_evidence_names_each_invoice_once():
+	# The last order S-2 is also the newer of two overdue invoices.
+	f = CustomerFacts(
+		"D",
+		AS_OF,
+		last_invoice_date=AS_OF,
+		last_invoice="S-2",
+		windows={90: WindowFacts(90)},
+		overdue_amount=300.0,
+		overdue_invoices=("S-1", "S-2"),
+		oldest_overdue_days=40,
+	)
+	rule = parse_rule({"name": "Any score", "signal": "health_score", "operator": ">=", "threshold": 0})
+	flags = []
+	rule_evaluator([rule])(f, HealthScore("D", 55, "Amber"), flags)
+	assert [flag.evidence for flag in flags] == [("S-2", "S-1")]

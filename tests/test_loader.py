@@ -81,6 +81,7 @@ def test_good_load(db, tmp_path):
 
 
 def test_docstatus_column_and_disabled(db, tmp_path):
+	# Customer Group and Territory may be empty: ERPNext 15 does not require them.
 	customers = write(
 		tmp_path, "customers.csv", "ID,Customer Name,Customer Group,Territory,Disabled\nOLD,Old,,,1\n"
 	)
@@ -163,6 +164,40 @@ BAD_INVOICES = [
 		["SINV-1,ACME,2024-01-01,,maybe,1,0,C,1"],
 		'sales_invoices.csv line 2, column "Is Return (Credit Note)": "maybe" is not a check value (expected 0 or 1)',
 	),
+	# ERPNext exports a Check field as 0 or 1; other spellings are refused, not guessed at.
+	(
+		["SINV-1,ACME,2024-01-01,,yes,1,0,C,1"],
+		'sales_invoices.csv line 2, column "Is Return (Credit Note)": "yes" is not a check value (expected 0 or 1)',
+	),
+	(
+		["SINV-1,ACME,2024-01-01,,True,1,0,C,1"],
+		'sales_invoices.csv line 2, column "Is Return (Credit Note)": "True" is not a check value (expected 0 or 1)',
+	),
+	(
+		["SINV-1,ACME,2024-01-01,,2,1,0,C,1"],
+		'sales_invoices.csv line 2, column "Is Return (Credit Note)": "2" is not a check value (expected 0 or 1)',
+	),
+	(
+		["SINV-1,ACME,2024-01-01,, ,1,0,C,1"],
+		'sales_invoices.csv line 2, column "Is Return (Credit Note)": is empty (expected 0 or 1)',
+	),
+	(
+		["SINV-1,ACME,,,0,1,0,C,1"],
+		'sales_invoices.csv line 2, column "Date": is empty (expected YYYY-MM-DD)',
+	),
+	(
+		["SINV-1,ACME,2024-01-01,,0,1,0,C,"],
+		'sales_invoices.csv line 2, column "Docstatus": is empty (expected 0, 1 or 2)',
+	),
+	# A row must have the header's 9 fields: a long one would lose a field, a short one read as empty cells.
+	(
+		["SINV-1,ACME,2024-01-01,,0,1,0,C,1", "SINV-2,ACME,2024-01-02,,0,1,0,C,1,extra"],
+		"sales_invoices.csv line 3: 10 fields, the header has 9",
+	),
+	(
+		["SINV-1,ACME,2024-01-01"],
+		"sales_invoices.csv line 2: 3 fields, the header has 9",
+	),
 ]
 
 
@@ -209,6 +244,62 @@ def test_bad_customer_rows(db, tmp_path):
 	with pytest.raises(LoadError) as e:
 		load_exports(db, write(tmp_path, "customers.csv", no_territory))
 	assert str(e.value) == 'customers.csv line 1, column "Territory": missing required column'
+	assert customers_in(db) == []
+
+
+CUSTOMER_HEADER = "ID,Customer Name,Customer Group,Territory,Disabled"
+
+
+@pytest.mark.parametrize(
+	"rows, message",
+	[
+		(["ACME,Acme,G,T,0", "BETA, ,G,T,0"], 'customers.csv line 3, column "Customer Name": is empty'),
+		(
+			["ACME,Acme,G,T,yes"],
+			'customers.csv line 2, column "Disabled": "yes" is not a check value (expected 0 or 1)',
+		),
+		(
+			["ACME,Acme,G,T,true"],
+			'customers.csv line 2, column "Disabled": "true" is not a check value (expected 0 or 1)',
+		),
+		(["ACME,Acme,G,T,"], 'customers.csv line 2, column "Disabled": is empty (expected 0 or 1)'),
+		(["ACME,Acme,G,T,0,"], "customers.csv line 2: 6 fields, the header has 5"),
+		(["ACME,Acme,G,T,0", "BETA,Beta"], "customers.csv line 3: 2 fields, the header has 5"),
+	],
+)
+def test_bad_customer_row_loads_nothing(db, tmp_path, rows, message):
+	customers = write(tmp_path, "customers.csv", "\n".join((CUSTOMER_HEADER, *rows)) + "\n")
+	with pytest.raises(LoadError) as e:
+		load_exports(db, customers, write(tmp_path, "sales_invoices.csv", INVOICE_HEADER + "\n"))
+	assert str(e.value) == message
+	assert customers_in(db) == []
+
+
+def test_file_must_be_utf8(db, tmp_path):
+	utf8 = "ID,Customer Name,Customer Group,Territory\nCAFE,Café Ærø,G,T\n"
+	load_exports(db, write(tmp_path, "customers.csv", utf8, bom=True))
+	assert customers_in(db) == [("CAFE", "Café Ærø", "G", "T", 0)]
+
+	# Latin-1 (as a spreadsheet might save it), after a quoted two-line name: the byte is on line 4.
+	latin1 = tmp_path / "more" / "customers.csv"
+	latin1.parent.mkdir()
+	latin1.write_bytes(
+		b'ID,Customer Name,Customer Group,Territory\r\nA,"two\r\nlines",G,T\r\nB,Caf\xe9,G,T\r\n'
+	)
+	with pytest.raises(LoadError) as e:
+		load_exports(db, latin1, write(tmp_path, "sales_invoices.csv", INVOICE_HEADER + "\n"))
+	assert str(e.value) == (
+		"customers.csv line 4: not UTF-8 (byte 0xe9); ERPNext exports UTF-8, so export it again or save it as UTF-8"
+	)
+	assert customers_in(db) == [("CAFE", "Café Ærø", "G", "T", 0)]
+	assert invoices_in(db) == []
+
+
+def test_field_too_long_for_csv(db, tmp_path):
+	text = "ID,Customer Name,Customer Group,Territory\nA,a,G,T\nB," + "b" * 200_000 + ",G,T\n"
+	with pytest.raises(LoadError) as e:
+		load_exports(db, write(tmp_path, "customers.csv", text))
+	assert str(e.value) == "customers.csv line 3: field larger than field limit (131072)"
 	assert customers_in(db) == []
 
 

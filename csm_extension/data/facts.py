@@ -111,10 +111,14 @@ WHERE si.`docstatus` = 1 AND si.`posting_date` <= %(as_of)s
 _SPAN = """
 SELECT
 	(SELECT `posting_date` FROM `tabSales Invoice` WHERE `docstatus` = 1 AND `posting_date` IS NOT NULL
-		ORDER BY `posting_date` LIMIT 1),
+		{company_filter} ORDER BY `posting_date` LIMIT 1),
 	(SELECT `posting_date` FROM `tabSales Invoice` WHERE `docstatus` = 1 AND `posting_date` IS NOT NULL
-		ORDER BY `posting_date` DESC LIMIT 1)
+		{company_filter} ORDER BY `posting_date` DESC LIMIT 1)
 """
+
+_COMPANIES = (
+	"SELECT DISTINCT `company` FROM `tabSales Invoice` WHERE `docstatus` = 1 AND `company` IS NOT NULL"
+)
 
 
 def load_facts(
@@ -283,9 +287,15 @@ def median_gap_of_days(days: list[int]) -> float | None:
 	return (gaps[mid - 1] + gaps[mid]) / 2
 
 
-def invoice_span(db: Database) -> tuple[date, date] | None:
-	"""(first, last) posting date of submitted invoices, or None when there are none."""
-	first, last = db.sql(_SPAN)[0]
+def invoice_span(db: Database, company: str | None = None) -> tuple[date, date] | None:
+	"""(first, last) posting date of submitted invoices (of `company`), or None when there are none."""
+	company_filter = "AND `company` = %(company)s" if company is not None else ""
+	first, last = db.sql(_SPAN.format(company_filter=company_filter), {"company": company})[0]
 	if first is None:
 		return None
 	return to_date(first), to_date(last)
+
+
+def invoice_companies(db: Database) -> list[str]:
+	"""The companies of submitted invoices, sorted."""
+	return sorted(row[0] for row in db.sql(_COMPANIES))

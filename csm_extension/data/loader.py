@@ -1,9 +1,11 @@
 """Load CSV exports of ERPNext's Customer and Sales Invoice lists into the ERPNext tables.
 
 Headers are ERPNext's field labels, as Data Export / Report View write them; unknown columns (e.g. the
-report view's "Sr") are ignored. Frappe writes Date fields in ISO form (YYYY-MM-DD) whatever the
-system date format, so that is the one date form accepted. Every row is checked before anything is
-written, and all rows go in within one transaction: a bad file leaves the database as it was.
+report view's "Sr") are ignored. Files are UTF-8, as ERPNext writes them (a byte order mark is allowed),
+and every row has as many fields as the header. Frappe writes Date fields in ISO form (YYYY-MM-DD) whatever
+the system date format, so that is the one date form accepted, and Check fields as 0 or 1, the only check
+values accepted. Every row is checked before anything is written, and all rows go in within one
+transaction: a bad file leaves the database as it was.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ LOOKUP_CHUNK = 500  # keeps `in (...)` lists well below SQLite's and MariaDB's p
 DOCSTATUS_COLUMNS = ("Docstatus", "Document Status")
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_CHECK = {"0": 0, "1": 1, "no": 0, "yes": 1, "false": 0, "true": 1, "": 0}
+_LINE_BREAK = re.compile(rb"\r\n?|\n")  # the line ends csv counts in a file opened with newline=""
 
 
 class LoadError(Exception):
@@ -42,10 +44,6 @@ class _CellError(ValueError):
 	"""A value that does not fit its column; the reader adds file, line and column."""
 
 
-def _text(value: str) -> str:
-	return value.strip()
-
-
 def _required(value: str) -> str:
 	value = value.strip()
 	if not value:
@@ -59,6 +57,8 @@ def _optional(value: str) -> str | None:
 
 def _date(value: str) -> date:
 	value = value.strip()
+	if not value:
+		raise _CellError("is empty (expected YYYY-MM-DD)")
 	try:
 		if not _ISO_DATE.match(value):
 			raise ValueError
@@ -97,14 +97,19 @@ def _required_amount(value: str) -> float:
 
 
 def _check(value: str) -> int:
-	try:
-		return _CHECK[value.strip().lower()]
-	except KeyError:
-		raise _CellError(f'"{value.strip()}" is not a check value (expected 0 or 1)') from None
+	"""A Check field: ERPNext's exports write 0 or 1, so no other spelling (yes, true, 2) is guessed at."""
+	text = value.strip()
+	if not text:
+		raise _CellError("is empty (expected 0 or 1)")
+	if text not in ("0", "1"):
+		raise _CellError(f'"{text}" is not a check value (expected 0 or 1)')
+	return int(text)
 
 
 def _docstatus(value: str) -> int:
 	text = value.strip()
+	if not text:
+		raise _CellError("is empty (expected 0, 1 or 2)")
 	if text not in ("0", "1", "2"):
 		raise _CellError(f'"{text}" is not a document status (expected 0, 1 or 2)')
 	return int(text)
@@ -122,14 +127,16 @@ class _Column:
 	field: str
 	parse: Callable[[str], object]
 	required: bool = True
+	default: object = None  # the value when an optional column is not in the file
 
 
 CUSTOMER_COLUMNS = (
 	_Column("ID", "name", _required),
-	_Column("Customer Name", "customer_name", _text),
+	_Column("Customer Name", "customer_name", _required),  # mandatory in ERPNext
+	# Group and territory are not mandatory in ERPNext 15 (erpnext#37050): an empty one is kept empty.
 	_Column("Customer Group", "customer_group", _optional),
 	_Column("Territory", "territory", _optional),
-	_Column("Disabled", "disabled", _check, required=False),
+	_Column("Disabled", "disabled", _check, required=False, default=0),
 )
 INVOICE_COLUMNS = (
 	_Column("ID", "name", _required),
@@ -156,51 +163,74 @@ class _Rows:
 
 
 def _read(path: Path, columns: Sequence[_Column], status_columns: bool = False) -> _Rows:
-	name = path.name
 	try:
 		f = path.open(newline="", encoding="utf-8-sig")
 	except OSError as e:
 		raise LoadError(f"{path}: cannot open ({e.strerror})") from None
 	with f:
 		reader = csv.reader(f)
-		header = next(reader, None)
-		if header is None:
-			raise LoadError(f"{name} line 1: the file is empty (expected a header row)")
-		index = {}
-		for i, label in enumerate(header):
-			index.setdefault(label.strip().lower(), i)
-		plan, defaults = [], {}
-		for col in columns:
-			pos = index.get(col.label.lower())
-			if pos is not None:
-				plan.append((col, pos))
-			elif col.required:
-				raise LoadError(f'{name} line 1, column "{col.label}": missing required column')
-			else:
-				defaults[col.field] = col.parse("")
-		if status_columns:
-			pos = next((index[c.lower()] for c in DOCSTATUS_COLUMNS if c.lower() in index), None)
-			if pos is not None:
-				plan.append((_Column(header[pos].strip(), "docstatus", _docstatus), pos))
-			elif "status" in index:
-				plan.append((_Column(header[index["status"]].strip(), "docstatus", _status), index["status"]))
-			else:
-				raise LoadError(f'{name} line 1, column "Docstatus": missing required column (or "Status")')
-		result = _Rows(name, [], [])
-		line = reader.line_num
-		for raw in reader:
-			start, line = line + 1, reader.line_num
-			if not any(cell.strip() for cell in raw):
-				continue
-			row = dict(defaults)
-			for col, pos in plan:
-				value = raw[pos] if pos < len(raw) else ""
-				try:
-					row[col.field] = col.parse(value)
-				except _CellError as e:
-					raise LoadError(f'{name} line {start}, column "{col.label}": {e}') from None
-			result.rows.append(row)
-			result.lines.append(start)
+		try:
+			return _parse(path.name, reader, columns, status_columns)
+		except UnicodeDecodeError:
+			raise _not_utf8(path) from None
+		except csv.Error as e:
+			raise LoadError(f"{path.name} line {reader.line_num}: {e}") from None
+
+
+def _not_utf8(path: Path) -> LoadError:
+	"""The error for a file that is not UTF-8, naming the line of its first undecodable byte."""
+	advice = "ERPNext exports UTF-8, so export it again or save it as UTF-8"
+	data = path.read_bytes()
+	try:
+		data.decode("utf-8")
+	except UnicodeDecodeError as e:
+		line = len(_LINE_BREAK.findall(data, 0, e.start)) + 1
+		return LoadError(f"{path.name} line {line}: not UTF-8 (byte 0x{data[e.start]:02x}); {advice}")
+	return LoadError(f"{path.name}: not UTF-8; {advice}")  # changed while being read
+
+
+def _parse(name: str, reader, columns: Sequence[_Column], status_columns: bool) -> _Rows:
+	header = next(reader, None)
+	if header is None:
+		raise LoadError(f"{name} line 1: the file is empty (expected a header row)")
+	width = len(header)
+	index = {}
+	for i, label in enumerate(header):
+		index.setdefault(label.strip().lower(), i)
+	plan, defaults = [], {}
+	for col in columns:
+		pos = index.get(col.label.lower())
+		if pos is not None:
+			plan.append((col, pos))
+		elif col.required:
+			raise LoadError(f'{name} line 1, column "{col.label}": missing required column')
+		else:
+			defaults[col.field] = col.default
+	if status_columns:
+		pos = next((index[c.lower()] for c in DOCSTATUS_COLUMNS if c.lower() in index), None)
+		if pos is not None:
+			plan.append((_Column(header[pos].strip(), "docstatus", _docstatus), pos))
+		elif "status" in index:
+			plan.append((_Column(header[index["status"]].strip(), "docstatus", _status), index["status"]))
+		else:
+			raise LoadError(f'{name} line 1, column "Docstatus": missing required column (or "Status")')
+	result = _Rows(name, [], [])
+	line = reader.line_num
+	for raw in reader:
+		start, line = line + 1, reader.line_num
+		if not any(cell.strip() for cell in raw):
+			continue
+		if len(raw) != width:
+			# a short row would otherwise read as empty cells, a long one lose its extra fields
+			raise LoadError(f"{name} line {start}: {len(raw)} fields, the header has {width}")
+		row = dict(defaults)
+		for col, pos in plan:
+			try:
+				row[col.field] = col.parse(raw[pos])
+			except _CellError as e:
+				raise LoadError(f'{name} line {start}, column "{col.label}": {e}') from None
+		result.rows.append(row)
+		result.lines.append(start)
 	return result
 
 

@@ -196,6 +196,12 @@ def _sha256(path: Path) -> str:
 	return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
+def cached_cdnow(dest_dir: Path) -> Path | None:
+	"""CDNOW_master.txt in `dest_dir` when a verified copy is there already, else None."""
+	target = Path(dest_dir) / CDNOW_FILENAME
+	return target if target.is_file() and _sha256(target) == CDNOW_SHA256 else None
+
+
 def fetch_cdnow(dest_dir: Path) -> Path:
 	"""CDNOW_master.txt in `dest_dir`, taken from the lifetimes wheel on PyPI unless already there.
 
@@ -204,7 +210,7 @@ def fetch_cdnow(dest_dir: Path) -> Path:
 	"""
 	dest_dir = Path(dest_dir)
 	target = dest_dir / CDNOW_FILENAME
-	if target.exists() and _sha256(target) == CDNOW_SHA256:
+	if cached_cdnow(dest_dir):
 		return target
 	dest_dir.mkdir(parents=True, exist_ok=True)
 	with tempfile.TemporaryDirectory(prefix="cdnow-") as tmp:

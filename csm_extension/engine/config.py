@@ -40,6 +40,18 @@ class EngineConfig:
 		return tuple(sorted({*self.decision_windows, self.stake_window_days}))
 
 
+# The fields each part of a configuration may hold; any other is a typo worth refusing, not ignoring.
+MEASURE_FIELDS = ("measure", "weight", "direction", "bands", "otherwise")
+SCORECARD_FIELDS = ("measures", "window_days", "min_purchase_days", "green_from", "amber_from")
+CHURN_FIELDS = ("multiple", "fixed_days")
+
+
+def _refuse_unknown(data: Mapping[str, Any], known: tuple[str, ...], where: str) -> None:
+	unknown = sorted(set(data) - set(known))
+	if unknown:
+		raise ConfigError(f'{where}: unknown field "{unknown[0]}" (known: {", ".join(known)})')
+
+
 def _is_number(value: Any) -> bool:
 	# Finite only: JSON's 1e999 parses to infinity, and neither inf nor nan is a threshold (nor storable).
 	return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
@@ -62,6 +74,9 @@ def parse_rule(data: Mapping[str, Any], position: int = 0, default_window: int =
 	unknown = sorted(set(data) - RULE_FIELDS)
 	if unknown:
 		raise ConfigError(f'{where}: unknown field "{unknown[0]}" (known: {", ".join(sorted(RULE_FIELDS))})')
+	for field in ("signal", "operator"):
+		if data.get(field) in (None, ""):
+			raise ConfigError(f'{where}: field "{field}" is required')
 	signal = data.get("signal")
 	if signal not in SIGNALS:
 		raise ConfigError(f'{where}: field "signal": unknown signal {signal!r} (known: {", ".join(SIGNALS)})')
@@ -112,6 +127,9 @@ def parse_rule(data: Mapping[str, Any], position: int = 0, default_window: int =
 def parse_measure(data: Mapping[str, Any], position: int) -> Measure:
 	name = data.get("measure") if isinstance(data, Mapping) else None
 	where = f"scorecard measure #{position} ({name!r})"
+	if not isinstance(data, Mapping):
+		raise ConfigError(f"{where}: must be an object, got {type(data).__name__}")
+	_refuse_unknown(data, MEASURE_FIELDS, where)
 	if name not in MEASURES:
 		raise ConfigError(f'{where}: field "measure" must be one of {", ".join(MEASURES)}')
 	weight = data.get("weight")
@@ -143,13 +161,15 @@ def parse_measure(data: Mapping[str, Any], position: int) -> Measure:
 def parse_scorecard(data: Mapping[str, Any]) -> Scorecard:
 	if not isinstance(data, Mapping):
 		raise ConfigError('field "scorecard" must be an object')
+	_refuse_unknown(data, SCORECARD_FIELDS, "scorecard")
 	measures = data.get("measures")
 	if not isinstance(measures, list) or not measures:
 		raise ConfigError('scorecard: field "measures" must be a non-empty list')
 	parsed = tuple(parse_measure(m, i) for i, m in enumerate(measures, 1))
 	names = [m.measure for m in parsed]
 	if len(set(names)) != len(names):
-		raise ConfigError(f'scorecard: field "measures" lists a measure twice: {names}')
+		twice = sorted({n for n in names if names.count(n) > 1})
+		raise ConfigError(f'scorecard: field "measures" lists the measure "{twice[0]}" twice')
 	green, amber = data.get("green_from", 70), data.get("amber_from", 40)
 	if not (_is_number(green) and _is_number(amber) and 0 <= amber < green <= 100):
 		raise ConfigError(
@@ -201,6 +221,7 @@ def parse_config(data: Mapping[str, Any], defaults: EngineConfig | None = None) 
 def parse_churn(data: Mapping[str, Any]) -> ChurnPolicy:
 	if not isinstance(data, Mapping):
 		raise ConfigError('field "churn" must be an object with "multiple" and "fixed_days"')
+	_refuse_unknown(data, CHURN_FIELDS, "churn")
 	multiple = data.get("multiple", 3.0)
 	if not _is_number(multiple) or multiple <= 1:
 		raise ConfigError(f'churn: field "multiple" must be a number above 1, got {multiple!r}')
@@ -220,6 +241,10 @@ def load_config(path: str | Path | None = None) -> EngineConfig:
 		data = json.loads(path.read_text(encoding="utf-8"))
 	except FileNotFoundError:
 		raise ConfigError(f"{path}: no such rule file") from None
+	except UnicodeDecodeError as e:
+		raise ConfigError(f"{path}: not UTF-8 text (byte {e.start + 1} cannot be read)") from None
+	except OSError as e:
+		raise ConfigError(f"{path}: cannot read the rule file ({e.strerror or e})") from None
 	except json.JSONDecodeError as e:
 		raise ConfigError(f"{path} line {e.lineno}, column {e.colno}: not valid JSON ({e.msg})") from None
 	try:

@@ -221,7 +221,8 @@ SIGNALS: dict[str, Signal] = {
 		"score",
 		lambda f, s, w: None if s is None or s.score is None else s.score,
 		_explain_score,
-		lambda f: _last(f) + _overdue(f),
+		# The last invoice may be overdue too: each invoice once, the last one first.
+		lambda f: tuple(dict.fromkeys(_last(f) + _overdue(f))),
 	),
 	"last_nps_score": Signal(
 		"Last NPS score",
