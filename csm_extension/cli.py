@@ -11,6 +11,17 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
+from csm_extension.cli_files import (
+	PROG,
+	CliError,
+	database_error,
+	given,
+	has_table,
+	new_database,
+	open_db,
+	parse_as_of,
+	results_dir,
+)
 from csm_extension.cli_output import print_summary, write_results
 from csm_extension.data.db import SQLiteDatabase
 from csm_extension.data.facts import invoice_companies, invoice_span, iter_facts
@@ -28,39 +39,7 @@ from csm_extension.engine.config import ConfigError, load_config
 from csm_extension.engine.daily_pass import PassResult, run_daily_pass
 from csm_extension.engine.models import counted
 
-PROG = "csm-extension"
 DEMO_AS_OF = date(1998, 6, 30)
-
-
-class CliError(Exception):
-	"""A usage problem worth one line on stderr, not a traceback."""
-
-
-def _as_of(text: str) -> date:
-	try:
-		return date.fromisoformat(text)
-	except ValueError:
-		raise CliError(f'--as-of "{text}" is not a date (expected YYYY-MM-DD)') from None
-
-
-def _open_db(path: str | Path, must_exist: bool) -> SQLiteDatabase:
-	path = Path(path)
-	if must_exist and not path.is_file():
-		raise CliError(f"no database at {path} (create it with `{PROG} load --db {path} ...`)")
-	if path.is_dir():
-		raise CliError(f"--db {path} is a directory, not a SQLite file")
-	path.parent.mkdir(parents=True, exist_ok=True)
-	db = SQLiteDatabase(str(path))
-	try:
-		db.sql("SELECT COUNT(*) FROM sqlite_master")  # SQLite reads the file's header only now
-	except sqlite3.DatabaseError as e:
-		db.close()
-		raise CliError(f"--db {path} is not a SQLite database ({e})") from None
-	return db
-
-
-def _has_table(db: SQLiteDatabase, table: str) -> bool:
-	return bool(db.sql("select 1 from sqlite_master where type = 'table' and name = %(t)s", {"t": table}))
 
 
 def _progress(err: TextIO):
@@ -77,20 +56,13 @@ def _progress(err: TextIO):
 def load(
 	db_path: str | Path, customers=None, invoices=None, out: TextIO | None = None, err=None
 ) -> LoadResult:
-	"""Create the tables if needed and load the two exports in one transaction."""
+	"""Create the tables if needed and load the two exports in one transaction; a refused load leaves no
+	new file, directory or table behind."""
 	out, err = out or sys.stdout, err or sys.stderr
-	created = not Path(db_path).exists()
-	db = _open_db(db_path, must_exist=False)
-	try:
+	with new_database(db_path) as db:
 		create_erpnext_tables(db)
 		create_followup_table(db)
 		result = load_exports(db, customers, invoices, progress=_progress(err))
-	except BaseException:
-		db.close()
-		if created:  # a failed first load leaves no empty database behind
-			Path(db_path).unlink(missing_ok=True)
-		raise
-	db.close()
 	print(
 		f"Loaded {result.customers:,} customers and {result.invoices:,} sales invoices into {db_path}",
 		file=out,
@@ -109,8 +81,12 @@ def load_cdnow(db_path: str | Path, txt: str | None, work_dir: Path, out=None, e
 				f"Fetching CDNOW_master.txt ({cdnow.LIFETIMES_REQUIREMENT} wheel) ...", file=err, flush=True
 			)
 		txt = cdnow.fetch_cdnow(work_dir)
+	elif Path(txt).is_dir():
+		raise CliError(f"--cdnow {txt} is a directory (give CDNOW_master.txt, or --cdnow alone to fetch it)")
 	elif not Path(txt).is_file():
 		raise CliError(f"--cdnow {txt}: no such file (give CDNOW_master.txt, or --cdnow alone to fetch it)")
+	if work_dir.exists() and not work_dir.is_dir():
+		raise CliError(f"--work-dir {work_dir} is a file, not a directory")
 	# The converted exports stay beside the text file, to be read or loaded into a real site.
 	customers, invoices = cdnow.convert_file(Path(txt), work_dir)
 	print(f"Converted {txt} into {customers} and {invoices}", file=err)
@@ -139,10 +115,13 @@ def run(
 	"""The daily pass on an offline database: summary on `out`, CSVs in `out_dir`, plan applied unless dry."""
 	out, err = out or sys.stdout, err or sys.stderr
 	config = load_config(rules)
-	db = _open_db(db_path, must_exist=True)
+	out_dir = Path(out_dir) if out_dir else default_out_dir(db_path)
+	if out_dir.exists() and not out_dir.is_dir():
+		raise CliError(f"--out {out_dir} is a file, not a directory")
+	db = open_db(db_path, must_exist=True)
 	try:
-		_check_as_of(db, db_path, as_of, company, err)
-		recorded = _has_table(db, FOLLOWUP_TABLE)
+		note = _check_as_of(db, db_path, as_of, company)
+		recorded = has_table(db, FOLLOWUP_TABLE)
 		last_run = last_recorded_on(db) if recorded else None
 		looking_back = bool(last_run and as_of < last_run)
 		if looking_back and not dry_run:
@@ -163,22 +142,24 @@ def run(
 			open_items, closed_items = load_followup_state(db)
 		else:
 			open_items, closed_items = [], []
+		if note:  # once nothing refuses the run
+			print(note, file=err)
 		if not dry_run:
 			create_followup_table(db)
 		# The customers are scored as their rows arrive (everything else is read before).
 		facts = iter_facts(db, as_of, config.windows, company)
 		result = run_daily_pass(facts, config, as_of, open_items, closed_items)
 		facts = result.facts
-		out_dir = Path(out_dir) if out_dir else default_out_dir(db_path)
-		try:
-			write_results(result, facts, config, out_dir)
-		except OSError as e:  # before anything is recorded: a failed write leaves the store as it was
-			raise CliError(
-				f"--out {out_dir}: cannot write the results ({e.strerror or e}: {e.filename})"
-			) from None
-		# Recorded before the summary is printed: a reader that stops reading cannot leave it half done.
-		if not dry_run:
-			apply_plan(db, result.plan, as_of)
+		# The CSVs are written aside, the plan recorded, then the CSVs moved into place: a failure at any
+		# step leaves both the store and the previous results as they were.
+		with results_dir(out_dir) as scratch:
+			try:
+				write_results(result, facts, config, scratch)
+			except OSError as e:
+				raise CliError(f"--out {out_dir}: cannot write the results ({e.strerror or e})") from None
+			# Recorded before the summary is printed: a reader that stops reading cannot leave it half done.
+			if not dry_run:
+				apply_plan(db, result.plan, as_of)
 		print_summary(result, facts, config, out, str(db_path), company, dry_run)
 		print(f"\nResults written to {out_dir}/ (scores.csv, flags.csv, followups.csv)", file=out)
 	finally:
@@ -186,14 +167,12 @@ def run(
 	return result
 
 
-def _check_as_of(db: SQLiteDatabase, db_path, as_of: date, company: str | None, err: TextIO) -> None:
+def _check_as_of(db: SQLiteDatabase, db_path, as_of: date, company: str | None) -> str | None:
 	"""Refuse a date before the first invoice (nothing to score yet) or a company without invoices; a
-	date after the last invoice is fine (the silence since then is what a CSM must see) and noted."""
-	span = invoice_span(db, company) if _has_table(db, "tabSales Invoice") else None
+	date after the last invoice is fine (the silence since then is what a CSM must see): the note."""
+	span = invoice_span(db, company) if has_table(db, "tabSales Invoice") else None
 	if span is None:
-		companies = (
-			invoice_companies(db) if company is not None and _has_table(db, "tabSales Invoice") else []
-		)
+		companies = invoice_companies(db) if company is not None and has_table(db, "tabSales Invoice") else []
 		if companies:
 			raise CliError(
 				f'--company "{company}": no submitted sales invoice of that company in {db_path}'
@@ -207,11 +186,11 @@ def _check_as_of(db: SQLiteDatabase, db_path, as_of: date, company: str | None, 
 			f"--as-of {as_of} is before the first invoice{of} in {db_path} ({first}); choose {first} or later"
 		)
 	if as_of > last:
-		print(
-			f"note: --as-of {as_of} is {counted((as_of - last).days, 'day')} after the last invoice{of} in {db_path}"
-			f" ({last}); every silence counts up to {as_of}",
-			file=err,
+		return (
+			f"note: --as-of {as_of} is {counted((as_of - last).days, 'day')} after the last invoice{of} in"
+			f" {db_path} ({last}); every silence counts up to {as_of}"
 		)
+	return None
 
 
 # --- entry point --------------------------------------------------------------------------------
@@ -262,33 +241,57 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
 	args = _parser().parse_args(argv)
 	try:
-		if args.command == "load":
-			if args.cdnow is not None:
-				if args.customers or args.invoices:
-					raise CliError("use either --cdnow or --customers/--invoices, not both")
-				load_cdnow(args.db, args.cdnow or None, Path(args.work_dir))
-			elif args.customers or args.invoices:
-				load(args.db, args.customers, args.invoices)
-			else:
-				raise CliError("nothing to load: give --cdnow [TXT] or --customers CSV --invoices CSV")
-		elif args.command == "run":
-			run(args.db, _as_of(args.as_of), args.rules, args.out, args.dry_run, args.company)
-		elif args.command == "demo":
-			build = Path(args.build)
-			db_path = build / "cdnow.sqlite"
-			db_path.unlink(missing_ok=True)
-			load_cdnow(db_path, None, build / "cdnow")
-			print()
-			run(db_path, DEMO_AS_OF, out_dir=build / "cdnow-results")
-		sys.stdout.flush()  # here, where a closed pipe is caught, rather than at interpreter exit
+		_dispatch(args)
+		if sys.stdout is not None:  # closed (`>&-`): nothing to flush
+			sys.stdout.flush()  # here, where a closed pipe is caught, rather than at interpreter exit
 	except (CliError, LoadError, ConfigError, cdnow.CdnowError) as e:
 		print(f"{PROG}: error: {e}", file=sys.stderr)
 		return 2
+	except sqlite3.Error as e:
+		print(f"{PROG}: error: {database_error(getattr(args, 'db', None) or args.build, e)}", file=sys.stderr)
+		return 2
+	except KeyboardInterrupt:
+		# Every write is one transaction and the results move into place last: nothing is half done.
+		print(f"{PROG}: interrupted; nothing of the interrupted step was recorded", file=sys.stderr)
+		return 130
 	except BrokenPipeError:
 		# The reader (e.g. `| head`) stopped early: no traceback; what was recorded stays recorded.
 		os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 		return 1
+	except OSError as e:
+		if e.filename is None and e.errno is not None:  # standard output itself (a full disk, /dev/full)
+			print(f"{PROG}: error: cannot write the summary ({e.strerror})", file=sys.stderr)
+			return 1
+		print(f"{PROG}: error: {e.filename}: {e.strerror or e}", file=sys.stderr)
+		return 2
 	return 0
+
+
+def _dispatch(args: argparse.Namespace) -> None:
+	for option in ("db", "customers", "invoices", "work_dir", "rules", "out", "build"):
+		given(f"--{option.replace('_', '-')}", getattr(args, option, None))
+	if args.command == "load":
+		if args.cdnow is not None:
+			if args.customers or args.invoices:
+				raise CliError("use either --cdnow or --customers/--invoices, not both")
+			load_cdnow(args.db, args.cdnow or None, Path(args.work_dir))
+		elif args.customers or args.invoices:
+			load(args.db, args.customers, args.invoices)
+		else:
+			raise CliError("nothing to load: give --cdnow [TXT] or --customers CSV --invoices CSV")
+	elif args.command == "run":
+		run(args.db, parse_as_of(args.as_of), args.rules, args.out, args.dry_run, args.company)
+	elif args.command == "demo":
+		build = Path(args.build)
+		if build.exists() and not build.is_dir():
+			raise CliError(f"--build {build} is a file, not a directory")
+		db_path = build / "cdnow.sqlite"
+		if db_path.is_dir():
+			raise CliError(f"{db_path} is a directory; the demo needs that name for its database")
+		db_path.unlink(missing_ok=True)
+		load_cdnow(db_path, None, build / "cdnow")
+		print()
+		run(db_path, DEMO_AS_OF, out_dir=build / "cdnow-results")
 
 
 if __name__ == "__main__":

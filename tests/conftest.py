@@ -58,3 +58,32 @@ def db(request):
 	if request.param == "mariadb":
 		database.sql(f"DROP DATABASE `{name}`")
 	database.close()
+
+
+@pytest.fixture
+def loaded(tmp_path, capsys):
+	"""The CDNOW slice loaded by `csm-extension load` into a fresh SQLite file (the command's tests)."""
+	from csm_extension.cli import main
+	from tests.cli_support import SLICE
+
+	db = tmp_path / "slice.sqlite"
+	code = main(
+		[
+			"load",
+			"--db",
+			str(db),
+			"--customers",
+			str(SLICE / "customers.csv"),
+			"--invoices",
+			str(SLICE / "sales_invoices.csv"),
+		]
+	)
+	assert code == 0
+	assert capsys.readouterr().out == f"Loaded 300 customers and 1,023 sales invoices into {db}\n"
+	return db
+
+
+@pytest.fixture
+def in_tmp_path(tmp_path, monkeypatch):
+	"""Work in tmp_path, so files are given (and named in messages) as `customers.csv`, `more/x.csv`."""
+	monkeypatch.chdir(tmp_path)

@@ -215,3 +215,18 @@ def test_convert_file_reads_crlf(tmp_path):
 	cust, inv = cdnow.convert_file(txt, tmp_path / "out")
 	assert len(_read(cust)) == 3
 	assert len(_read(inv)) == 4
+
+
+def test_the_whole_real_file_is_accepted_and_converts_as_before(real_txt, tmp_path):
+	with real_txt.open(encoding="ascii") as f:
+		purchases = list(cdnow.parse_lines(f))
+	assert len(purchases) == 69659
+	assert sum(p.dollars == 0 for p in purchases) == 80
+	cdnow.convert_file(real_txt, tmp_path)
+	# sha256 of the converted files as written before the line checks were added
+	assert hashlib.sha256((tmp_path / "customers.csv").read_bytes()).hexdigest() == (
+		"72eb16f142ac54742c98488dd44fad409d98a3018c4cf9e19bf1452de99aced3"
+	)
+	assert hashlib.sha256((tmp_path / "sales_invoices.csv").read_bytes()).hexdigest() == (
+		"1400ee1bd9dbfe733fb71e28be22e474adb5994898dca3009e3c3d42f1a68611"
+	)

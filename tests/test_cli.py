@@ -2,56 +2,16 @@
 
 from __future__ import annotations
 
-import csv
 import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from csm_extension.cli import main
 from csm_extension.data.db import SQLiteDatabase
-
-SLICE = Path(__file__).resolve().parent.parent / "fixtures" / "cdnow_slice"
-AS_OF = "1998-06-29"  # the slice's last invoice date
-
-
-def read_csv(path: Path) -> list[dict]:
-	with path.open(newline="", encoding="utf-8") as f:
-		return list(csv.DictReader(f))
-
-
-@pytest.fixture
-def loaded(tmp_path, capsys):
-	db = tmp_path / "slice.sqlite"
-	code = main(
-		[
-			"load",
-			"--db",
-			str(db),
-			"--customers",
-			str(SLICE / "customers.csv"),
-			"--invoices",
-			str(SLICE / "sales_invoices.csv"),
-		]
-	)
-	assert code == 0
-	assert capsys.readouterr().out == f"Loaded 300 customers and 1,023 sales invoices into {db}\n"
-	return db
-
-
-def run(db, out, *extra):
-	return main(["run", "--db", str(db), "--as-of", AS_OF, "--out", str(out), *extra])
-
-
-def section(text: str, title: str) -> list[str]:
-	"""The lines after a title line, up to the next blank line."""
-	lines = text.splitlines()
-	start = next(i for i, line in enumerate(lines) if line.startswith(title))
-	end = next((i for i in range(start + 1, len(lines)) if not lines[i].strip()), len(lines))
-	return lines[start + 1 : end]
+from tests.cli_support import AS_OF, read_csv, run, section
 
 
 def test_run_summary_and_csvs(loaded, tmp_path, capsys):
@@ -193,54 +153,6 @@ def test_company_filter(loaded, tmp_path, capsys):
 	assert not (tmp_path / "other").exists()
 
 
-@pytest.mark.parametrize(
-	"as_of, message",
-	[
-		(
-			"1996-12-31",
-			"--as-of 1996-12-31 is before the first invoice in {db} (1997-01-01); choose 1997-01-01 or later",
-		),
-		("30-06-1998", '--as-of "30-06-1998" is not a date (expected YYYY-MM-DD)'),
-	],
-)
-def test_bad_as_of(loaded, tmp_path, capsys, as_of, message):
-	assert main(["run", "--db", str(loaded), "--as-of", as_of, "--out", str(tmp_path / "r")]) == 2
-	err = capsys.readouterr().err
-	assert err == f"csm-extension: error: {message.format(db=loaded)}\n"
-	assert not (tmp_path / "r").exists()
-
-
-def test_missing_column(tmp_path, capsys):
-	bad = tmp_path / "sales_invoices.csv"
-	lines = (SLICE / "sales_invoices.csv").read_text().splitlines()
-	header = lines[0].split(",")
-	drop = header.index("Payment Due Date")
-	bad.write_text(
-		"\n".join(",".join(c for i, c in enumerate(line.split(",")) if i != drop) for line in lines)
-	)
-	db = tmp_path / "x.sqlite"
-	args = ["load", "--db", str(db), "--customers", str(SLICE / "customers.csv"), "--invoices", str(bad)]
-	assert main(args) == 2
-	assert capsys.readouterr().err == (
-		'csm-extension: error: sales_invoices.csv line 1, column "Payment Due Date": missing required column\n'
-	)
-	# A failed first load leaves no database file behind, so there is nothing to run on.
-	assert not db.exists()
-	assert main(["run", "--db", str(db), "--as-of", AS_OF]) == 2
-	assert f"no database at {db}" in capsys.readouterr().err
-
-
-def test_failed_load_into_an_existing_database_keeps_it(loaded, tmp_path, capsys):
-	bad = tmp_path / "sales_invoices.csv"
-	lines = (SLICE / "sales_invoices.csv").read_text().splitlines()
-	bad.write_text("\n".join([lines[0], lines[1].replace("SINV-CDNOW-00001", "SINV-NEW-00001"), "x,y"]))
-	before = SQLiteDatabase(str(loaded)).sql("SELECT COUNT(*) FROM `tabSales Invoice`")
-	assert main(["load", "--db", str(loaded), "--invoices", str(bad)]) == 2
-	assert "sales_invoices.csv line 3: 2 fields, the header has 9" in capsys.readouterr().err
-	assert loaded.exists()
-	assert SQLiteDatabase(str(loaded)).sql("SELECT COUNT(*) FROM `tabSales Invoice`") == before
-
-
 def test_a_recorded_pass_cannot_be_followed_by_an_earlier_one(loaded, capsys):
 	assert main(["run", "--db", str(loaded), "--as-of", AS_OF]) == 0
 	capsys.readouterr()
@@ -250,16 +162,6 @@ def test_a_recorded_pass_cannot_be_followed_by_an_earlier_one(loaded, capsys):
 	# Looking back without recording is fine, and so is the same day again.
 	assert main(["run", "--db", str(loaded), "--as-of", "1998-03-31", "--dry-run"]) == 0
 	assert main(["run", "--db", str(loaded), "--as-of", AS_OF]) == 0
-
-
-def test_bad_rules_file_and_missing_db(loaded, tmp_path, capsys):
-	rules = tmp_path / "rules.json"
-	rules.write_text('{"rules": [')
-	assert main(["run", "--db", str(loaded), "--as-of", AS_OF, "--rules", str(rules)]) == 2
-	assert "not valid JSON" in capsys.readouterr().err
-	assert main(["run", "--db", str(tmp_path / "none.sqlite"), "--as-of", AS_OF]) == 2
-	assert "no database at" in capsys.readouterr().err
-	assert not (tmp_path / "none.sqlite").exists()
 
 
 def test_load_cdnow_text_file(tmp_path, capsys):
@@ -318,46 +220,6 @@ def test_a_date_after_the_last_invoice_is_run_and_noted(loaded, tmp_path, capsys
 		int(after[c]["days_since_last_invoice"]) == int(before[c]["days_since_last_invoice"]) + 1
 		for c in silent
 	)
-
-
-def test_unusable_paths_are_refused_in_one_line(loaded, tmp_path, capsys):
-	text = tmp_path / "notes.txt"
-	text.write_text("not a database\n")
-	cases = [
-		(["run", "--db", str(text), "--as-of", AS_OF], f"--db {text} is not a SQLite database ("),
-		(
-			["load", "--db", str(text), "--customers", str(SLICE / "customers.csv")],
-			f"--db {text} is not a SQLite",
-		),
-		(["run", "--db", str(tmp_path), "--as-of", AS_OF], f"no database at {tmp_path}"),
-		(
-			["load", "--db", str(tmp_path), "--customers", str(SLICE / "customers.csv")],
-			f"--db {tmp_path} is a dir",
-		),
-		(
-			["load", "--db", str(tmp_path / "n.sqlite"), "--cdnow", str(tmp_path / "nope.txt")],
-			"nope.txt: no such file",
-		),
-		(
-			["run", "--db", str(loaded), "--as-of", AS_OF, "--rules", str(tmp_path)],
-			"cannot read the rule file",
-		),
-		(
-			["run", "--db", str(loaded), "--as-of", AS_OF, "--out", str(text)],
-			f"--out {text}: cannot write the results",
-		),
-	]
-	for argv, message in cases:
-		assert main(argv) == 2, argv
-		err = capsys.readouterr().err
-		assert err.startswith("csm-extension: error: ") and message in err and err.count("\n") == 1, (
-			argv,
-			err,
-		)
-	# Nothing was recorded by the run whose results could not be written, and no file was left behind.
-	assert SQLiteDatabase(str(loaded)).sql("SELECT COUNT(*) FROM `tabCSM Red Flag`") == [(0,)]
-	assert not (tmp_path / "n.sqlite").exists()
-	assert text.read_text() == "not a database\n"
 
 
 def test_resolve_rows_show_what_the_flag_last_showed_and_a_look_back_ignores_the_store(

@@ -93,11 +93,11 @@ def test_extra_signals_only_where_the_shell_supplies_them():
 		),
 		(
 			{"name": "R", "signal": "overdue_amount", "operator": ">", "threshold": float("inf")},
-			'field "threshold" must be a number, got inf',
+			'field "threshold" must be a number, got Infinity',
 		),
 		(
 			{"name": "R", "signal": "health_score", "operator": "<", "threshold": float("nan")},
-			'field "threshold" must be a number, got nan',
+			'field "threshold" must be a number, got NaN',
 		),
 		(
 			{
@@ -231,7 +231,7 @@ def test_segment_trees_cover_the_subtree():
 		),
 		(
 			{"scorecard": {"measures": [{**TENURE, "weigth": 1}]}},
-			"scorecard measure #1 ('tenure'): unknown field \"weigth\"",
+			'scorecard measure #1 ("tenure"): unknown field "weigth"',
 		),
 		(
 			{"scorecard": {"measures": [TENURE, TENURE]}},
@@ -273,3 +273,72 @@ def test_health_score_evidence_names_each_invoice_once():
 	flags = []
 	rule_evaluator([rule])(f, HealthScore("D", 55, "Amber"), flags)
 	assert [flag.evidence for flag in flags] == [("S-2", "S-1")]
+
+
+RULE = {"name": "R", "signal": "revenue_drop_pct", "operator": ">=", "threshold": 50}
+
+
+@pytest.mark.parametrize(
+	"text, message",
+	[
+		# An integer no float can hold, where numbers go.
+		(
+			'{"rules": [{**}]}'.replace("{**}", json.dumps({**RULE, "threshold": 10**400})),
+			'field "threshold" must be a number',
+		),
+		(
+			json.dumps({"rules": [{**RULE, "window_days": 10**400}]}),
+			'field "window_days" must be a whole number of days from 1 to 36,500',
+		),
+		# Beyond a century of days, which date arithmetic on an as-of date cannot hold for long.
+		(json.dumps({"rules": [{**RULE, "window_days": 400000}]}), "got 400000"),
+		(
+			json.dumps({"stake_window_days": 800000}),
+			'field "stake_window_days" must be a whole number of days from 1 to 36,500',
+		),
+		(
+			json.dumps({"rules": [{**RULE, "cooldown_days": 10**6}]}),
+			'field "cooldown_days" must be a whole number of days from 0 to 36,500',
+		),
+		# Not text where a name goes: named as JSON, not as Python.
+		(
+			json.dumps({"rules": [{**RULE, "signal": ["overdue_amount"]}]}),
+			'unknown signal ["overdue_amount"]',
+		),
+		(json.dumps({"rules": [{**RULE, "operator": {}}]}), "unknown operator {}"),
+		(json.dumps({"rules": [{**RULE, "name": 5}]}), 'rule #1: field "name" must be text, got 5'),
+		(json.dumps({"rules": [RULE, None]}), "rule #2: must be an object, got null"),
+		(
+			json.dumps({"rules": [{**RULE, "enabled": "no"}]}),
+			'field "enabled" must be true or false, got "no"',
+		),
+		(
+			json.dumps({"rules": [{**RULE, "signal": "health_score", "threshold": -5}]}),
+			"must be 0-100 for health_score",
+		),
+		(
+			json.dumps({"scorecard": {"measures": [{**TENURE, "measure": ["tenure"]}]}}),
+			'scorecard measure #1 (["tenure"]): field "measure" must be one of',
+		),
+		(json.dumps({"scorecard": {"measures": [{**TENURE, "weight": 1e308}]}}), "at most 1,000,000"),
+		('{"rules": [' * 100000 + "]" * 100000 + "}", "nested too deeply"),
+		(
+			'{"rules": [{"name": "\\ud800", "signal": "overdue_amount", "operator": ">", "threshold": 1}]}',
+			"lone surrogate",
+		),
+		('{"stake_window_days": 30, "stake_window_days": 60}', 'the key "stake_window_days" appears twice'),
+	],
+)
+def test_rule_files_that_would_have_crashed_are_refused(tmp_path, text, message):
+	path = tmp_path / "rules.json"
+	path.write_text(text, encoding="utf-8")
+	with pytest.raises(ConfigError) as e:
+		load_config(path)
+	assert message in str(e.value)
+
+
+def test_a_rule_file_may_start_with_a_byte_order_mark_and_minus_zero_is_zero(tmp_path):
+	path = tmp_path / "rules.json"
+	path.write_bytes(b"\xef\xbb\xbf" + json.dumps({"rules": [{**RULE, "threshold": -0.0}]}).encode())
+	[rule] = load_config(path).rules
+	assert str(rule.threshold) == "0.0"

@@ -182,7 +182,9 @@ class SQLiteDatabase(Database):
 		self.conn.execute("COMMIT")
 
 	def _rollback(self) -> None:
-		self.conn.execute("ROLLBACK")
+		# SQLite may have rolled back by itself (a full disk): a second ROLLBACK would hide that error.
+		if self.conn.in_transaction:
+			self.conn.execute("ROLLBACK")
 
 	def close(self) -> None:
 		self.conn.close()

@@ -1,153 +1,47 @@
 """Load CSV exports of ERPNext's Customer and Sales Invoice lists into the ERPNext tables.
 
 Headers are ERPNext's field labels, as Data Export / Report View write them; unknown columns (e.g. the
-report view's "Sr") are ignored. Files are UTF-8, as ERPNext writes them (a byte order mark is allowed),
+report view's "Sr") are ignored, blank lines before the header skipped, and a label the loader reads may
+appear only once. Files are UTF-8, as ERPNext writes them (a byte order mark is allowed), comma-separated,
 and every row has as many fields as the header. Frappe writes Date fields in ISO form (YYYY-MM-DD) whatever
 the system date format, so that is the one date form accepted, and Check fields as 0 or 1, the only check
-values accepted. Every row is checked before anything is written, and all rows go in within one
-transaction: a bad file leaves the database as it was.
+values accepted. Values are held to what an ERPNext site stores: names of at most 140 characters without
+control characters, amounts that fit decimal(21,9), Sales Invoice statuses ERPNext knows. Every row is
+checked before anything is written, and all rows go in within one transaction: a bad file leaves the
+database as it was. Errors name the file as it was given, the line and, where there is one, the column.
 """
 
 from __future__ import annotations
 
 import csv
-import math
-import re
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
+
+from csm_extension.data.export_columns import (  # noqa: F401 (LoadError, LoadResult: the loader's API)
+	CUSTOMER_COLUMNS,
+	DOCSTATUS_COLUMNS,
+	INVOICE_COLUMNS,
+	LINE_BREAK,
+	SAME_NAME,
+	STATUS_COLUMN,
+	CellError,
+	Column,
+	LoadError,
+	LoadResult,
+	RowCheck,
+	fold_name,
+	invoice_problem,
+	parse_docstatus,
+	parse_status,
+)
 
 Progress = Callable[[str, int, int], None]
 """progress(what, done, total), called after each batch is written."""
 
 BATCH_SIZE = 10000
 LOOKUP_CHUNK = 500  # keeps `in (...)` lists well below SQLite's and MariaDB's parameter limits
-
-DOCSTATUS_COLUMNS = ("Docstatus", "Document Status")
-_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_LINE_BREAK = re.compile(rb"\r\n?|\n")  # the line ends csv counts in a file opened with newline=""
-
-
-class LoadError(Exception):
-	"""A file that cannot be loaded; the message names the file, line and column."""
-
-
-@dataclass(frozen=True)
-class LoadResult:
-	customers: int = 0
-	invoices: int = 0
-
-
-class _CellError(ValueError):
-	"""A value that does not fit its column; the reader adds file, line and column."""
-
-
-def _required(value: str) -> str:
-	value = value.strip()
-	if not value:
-		raise _CellError("is empty")
-	return value
-
-
-def _optional(value: str) -> str | None:
-	return value.strip() or None
-
-
-def _date(value: str) -> date:
-	value = value.strip()
-	if not value:
-		raise _CellError("is empty (expected YYYY-MM-DD)")
-	try:
-		if not _ISO_DATE.match(value):
-			raise ValueError
-		return date.fromisoformat(value)
-	except ValueError:
-		raise _CellError(f'"{value}" is not a date (expected YYYY-MM-DD)') from None
-
-
-def _optional_date(value: str) -> date | None:
-	return _date(value) if value.strip() else None
-
-
-def _amount(value: str) -> float:
-	"""A number, optionally with thousands separators ("1,234.50"); empty is 0 as in ERPNext."""
-	text = value.strip()
-	if not text:
-		return 0.0
-	if "," in text:
-		if not _THOUSANDS.match(text):
-			raise _CellError(f'"{value.strip()}" is not a number')
-		text = text.replace(",", "")
-	try:
-		number = float(text)
-	except ValueError:
-		raise _CellError(f'"{value.strip()}" is not a number') from None
-	if not math.isfinite(number):
-		raise _CellError(f'"{value.strip()}" is not a number')
-	return number
-
-
-def _required_amount(value: str) -> float:
-	"""An invoice's net total: an empty cell is a broken row, not a free invoice."""
-	if not value.strip():
-		raise _CellError("is empty (expected a number)")
-	return _amount(value)
-
-
-def _check(value: str) -> int:
-	"""A Check field: ERPNext's exports write 0 or 1, so no other spelling (yes, true, 2) is guessed at."""
-	text = value.strip()
-	if not text:
-		raise _CellError("is empty (expected 0 or 1)")
-	if text not in ("0", "1"):
-		raise _CellError(f'"{text}" is not a check value (expected 0 or 1)')
-	return int(text)
-
-
-def _docstatus(value: str) -> int:
-	text = value.strip()
-	if not text:
-		raise _CellError("is empty (expected 0, 1 or 2)")
-	if text not in ("0", "1", "2"):
-		raise _CellError(f'"{text}" is not a document status (expected 0, 1 or 2)')
-	return int(text)
-
-
-def _status(value: str) -> int:
-	"""docstatus from the Status column: every status other than Draft and Cancelled is submitted."""
-	text = _required(value)
-	return {"draft": 0, "cancelled": 2}.get(text.lower(), 1)
-
-
-@dataclass(frozen=True)
-class _Column:
-	label: str
-	field: str
-	parse: Callable[[str], object]
-	required: bool = True
-	default: object = None  # the value when an optional column is not in the file
-
-
-CUSTOMER_COLUMNS = (
-	_Column("ID", "name", _required),
-	_Column("Customer Name", "customer_name", _required),  # mandatory in ERPNext
-	# Group and territory are not mandatory in ERPNext 15 (erpnext#37050): an empty one is kept empty.
-	_Column("Customer Group", "customer_group", _optional),
-	_Column("Territory", "territory", _optional),
-	_Column("Disabled", "disabled", _check, required=False, default=0),
-)
-INVOICE_COLUMNS = (
-	_Column("ID", "name", _required),
-	_Column("Customer", "customer", _required),
-	_Column("Date", "posting_date", _date),
-	_Column("Payment Due Date", "due_date", _optional_date),
-	_Column("Is Return (Credit Note)", "is_return", _check),
-	_Column("Net Total (Company Currency)", "base_net_total", _required_amount),
-	_Column("Outstanding Amount", "outstanding_amount", _amount),
-	_Column("Company", "company", _optional),
-)
 
 
 @dataclass
@@ -162,86 +56,150 @@ class _Rows:
 		return LoadError(f'{self.file} line {self.lines[index]}, column "{column}": {message}')
 
 
-def _read(path: Path, columns: Sequence[_Column], status_columns: bool = False) -> _Rows:
+def _read(
+	path: str | os.PathLike,
+	columns: Sequence[Column],
+	status_columns: bool = False,
+	check: RowCheck | None = None,
+) -> _Rows:
+	name = os.fspath(path)  # the file as the user gave it, in every message
 	try:
-		f = path.open(newline="", encoding="utf-8-sig")
+		f = Path(path).open(newline="", encoding="utf-8-sig")
 	except OSError as e:
-		raise LoadError(f"{path}: cannot open ({e.strerror})") from None
+		raise LoadError(f"{name}: cannot open ({e.strerror})") from None
 	with f:
 		reader = csv.reader(f)
 		try:
-			return _parse(path.name, reader, columns, status_columns)
+			return _parse(name, reader, columns, status_columns, check)
 		except UnicodeDecodeError:
-			raise _not_utf8(path) from None
+			raise _not_utf8(name, Path(path)) from None
 		except csv.Error as e:
-			raise LoadError(f"{path.name} line {reader.line_num}: {e}") from None
+			raise LoadError(f"{name} line {reader.line_num}: {e}") from None
 
 
-def _not_utf8(path: Path) -> LoadError:
+def _not_utf8(name: str, path: Path) -> LoadError:
 	"""The error for a file that is not UTF-8, naming the line of its first undecodable byte."""
 	advice = "ERPNext exports UTF-8, so export it again or save it as UTF-8"
 	data = path.read_bytes()
 	try:
 		data.decode("utf-8")
 	except UnicodeDecodeError as e:
-		line = len(_LINE_BREAK.findall(data, 0, e.start)) + 1
-		return LoadError(f"{path.name} line {line}: not UTF-8 (byte 0x{data[e.start]:02x}); {advice}")
-	return LoadError(f"{path.name}: not UTF-8; {advice}")  # changed while being read
+		line = len(LINE_BREAK.findall(data, 0, e.start)) + 1
+		return LoadError(f"{name} line {line}: not UTF-8 (byte 0x{data[e.start]:02x}); {advice}")
+	return LoadError(f"{name}: not UTF-8; {advice}")  # changed while being read
 
 
-def _parse(name: str, reader, columns: Sequence[_Column], status_columns: bool) -> _Rows:
-	header = next(reader, None)
-	if header is None:
-		raise LoadError(f"{name} line 1: the file is empty (expected a header row)")
-	width = len(header)
-	index = {}
+def _blank(raw: list[str]) -> bool:
+	return not any(cell.strip() for cell in raw)
+
+
+def _fields(positions: list[int]) -> str:
+	numbers = [str(p + 1) for p in positions]
+	return f"{', '.join(numbers[:-1])} and {numbers[-1]}"
+
+
+def _header(name: str, reader, known: Sequence[str]) -> tuple[list[str], int, dict[str, int]]:
+	"""The header row (after any blank lines), its line, and the position of each label (lower case)."""
+	while True:
+		line = reader.line_num + 1
+		header = next(reader, None)
+		if header is None:
+			what = "is empty" if line == 1 else "has only blank lines"
+			raise LoadError(f"{name} line 1: the file {what} (expected a header row)")
+		if not _blank(header):
+			break
 	for i, label in enumerate(header):
-		index.setdefault(label.strip().lower(), i)
+		if "\x00" in label:
+			raise LoadError(f"{name} line {line}: field {i + 1} of the header contains a NUL byte")
+	if len(header) == 1:
+		semicolons, tabs = header[0].count(";"), header[0].count("\t")
+		if semicolons or tabs:
+			separator = "tabs" if tabs > semicolons else '";"'
+			raise LoadError(
+				f"{name} line {line}: the header is a single field; the file seems separated by {separator}, "
+				"but ERPNext exports commas (export it again, or save it as comma-separated CSV)"
+			)
+	positions: dict[str, list[int]] = {}
+	for i, label in enumerate(header):
+		positions.setdefault(label.strip().lower(), []).append(i)
+	for label in known:
+		found = positions.get(label.lower(), [])
+		if len(found) > 1:
+			times = "twice" if len(found) == 2 else f"{len(found)} times"
+			raise LoadError(
+				f'{name} line {line}: column "{label}" appears {times} in the header (fields {_fields(found)})'
+			)
+	return header, line, {label: found[0] for label, found in positions.items()}
+
+
+def _parse(
+	name: str, reader, columns: Sequence[Column], status_columns: bool, check: RowCheck | None
+) -> _Rows:
+	status_labels = (*DOCSTATUS_COLUMNS, STATUS_COLUMN) if status_columns else ()
+	known = [col.label for col in columns] + list(status_labels)
+	header, header_line, index = _header(name, reader, known)
+	width = len(header)
 	plan, defaults = [], {}
 	for col in columns:
 		pos = index.get(col.label.lower())
 		if pos is not None:
 			plan.append((col, pos))
 		elif col.required:
-			raise LoadError(f'{name} line 1, column "{col.label}": missing required column')
+			raise LoadError(f'{name} line {header_line}, column "{col.label}": missing required column')
 		else:
 			defaults[col.field] = col.default
 	if status_columns:
 		pos = next((index[c.lower()] for c in DOCSTATUS_COLUMNS if c.lower() in index), None)
 		if pos is not None:
-			plan.append((_Column(header[pos].strip(), "docstatus", _docstatus), pos))
-		elif "status" in index:
-			plan.append((_Column(header[index["status"]].strip(), "docstatus", _status), index["status"]))
+			plan.append((Column(header[pos].strip(), "docstatus", parse_docstatus), pos))
+		elif STATUS_COLUMN.lower() in index:
+			pos = index[STATUS_COLUMN.lower()]
+			plan.append((Column(header[pos].strip(), "docstatus", parse_status), pos))
 		else:
-			raise LoadError(f'{name} line 1, column "Docstatus": missing required column (or "Status")')
+			raise LoadError(
+				f'{name} line {header_line}, column "Docstatus": missing required column (or "Status")'
+			)
+	position_of = {col.field: pos for col, pos in plan}
 	result = _Rows(name, [], [])
 	line = reader.line_num
 	for raw in reader:
 		start, line = line + 1, reader.line_num
-		if not any(cell.strip() for cell in raw):
+		if _blank(raw):
 			continue
 		if len(raw) != width:
 			# a short row would otherwise read as empty cells, a long one lose its extra fields
 			raise LoadError(f"{name} line {start}: {len(raw)} fields, the header has {width}")
+		if "\x00" in "".join(raw):  # in any column, read or not: no ERPNext field holds one
+			i = next(i for i, cell in enumerate(raw) if "\x00" in cell)
+			label = header[i].strip()
+			where = f'column "{label}"' if label else f"field {i + 1}"
+			raise LoadError(f"{name} line {start}, {where}: contains a NUL byte")
 		row = dict(defaults)
 		for col, pos in plan:
 			try:
 				row[col.field] = col.parse(raw[pos])
-			except _CellError as e:
+			except CellError as e:
 				raise LoadError(f'{name} line {start}, column "{col.label}": {e}') from None
+		if check is not None:
+			problem = check(row, lambda field, raw=raw: raw[position_of[field]].strip())
+			if problem is not None:
+				raise LoadError(f'{name} line {start}, column "{problem[0]}": {problem[1]}')
 		result.rows.append(row)
 		result.lines.append(start)
 	return result
 
 
 def _check_unique(rows: _Rows) -> None:
+	"""No two IDs that a site would take as one record (the same but for case or accents)."""
 	seen: dict[str, int] = {}
 	for i, row in enumerate(rows.rows):
-		first = seen.setdefault(row["name"], i)
+		first = seen.setdefault(fold_name(row["name"]), i)
 		if first != i:
-			raise rows.error(
-				i, "ID", f'"{row["name"]}" is a duplicate ID (first on line {rows.lines[first]})'
-			)
+			name, other = row["name"], rows.rows[first]["name"]
+			where = f"first on line {rows.lines[first]}"
+			if other != name:
+				where += f' as "{other}"; {SAME_NAME}'
+			raise rows.error(i, "ID", f'"{name}" is a duplicate ID ({where})')
 
 
 def _chunks(items: Sequence, size: int) -> Iterator[Sequence]:
@@ -249,23 +207,61 @@ def _chunks(items: Sequence, size: int) -> Iterator[Sequence]:
 		yield items[start : start + size]
 
 
-def existing_names(db, table: str, names: Iterable[str]) -> set[str]:
-	"""Which of `names` are already in `table` (set-based, in chunks)."""
-	names = sorted(set(names))
-	found: set[str] = set()
-	for chunk in _chunks(names, LOOKUP_CHUNK):
-		params = {f"n{i}": n for i, n in enumerate(chunk)}
-		marks = ", ".join(f"%({k})s" for k in params)
-		for row in db.sql(f"select `name` from `{table}` where `name` in ({marks})", params):
-			found.add(row[0] if isinstance(row, (tuple, list)) else row["name"])
+def stored_names(db, table: str, names: Iterable[str]) -> dict[str, list[str]]:
+	"""For each of `names` that `table` holds under a name a site takes as the same (equal but for case
+	or accents), the names stored; names with none are left out. Set-based: a fixed number of statements
+	for any number of names on SQLite, one per LOOKUP_CHUNK names on MariaDB."""
+	wanted: dict[str, list[str]] = {}
+	for name in set(names):
+		wanted.setdefault(fold_name(name), []).append(name)
+	found: dict[str, list[str]] = {}
+	if not wanted:
+		return found
+
+	def add(stored: str) -> None:
+		for name in wanted.get(fold_name(stored), ()):
+			found.setdefault(name, []).append(stored)
+
+	if db.dialect == "mariadb":
+		# The column's collation (utf8mb4_unicode_ci) compares as the site does, through the primary key.
+		for chunk in _chunks(sorted(n for group in wanted.values() for n in group), LOOKUP_CHUNK):
+			params = {f"n{i}": n for i, n in enumerate(chunk)}
+			marks = ", ".join(f"%({k})s" for k in params)
+			for row in db.sql(f"select `name` from `{table}` where `name` in ({marks})", params):
+				add(row[0] if isinstance(row, (tuple, list)) else row["name"])
+	else:
+		# SQLite compares bytes, so its key cannot find "c1" for "C1": the names are read once instead.
+		for (stored,) in db.stream(f"select `name` from `{table}`"):
+			add(stored)
 	return found
 
 
 def _check_not_loaded(db, table: str, rows: _Rows) -> None:
-	present = existing_names(db, table, (r["name"] for r in rows.rows))
-	if present:
-		i = next(i for i, r in enumerate(rows.rows) if r["name"] in present)
-		raise rows.error(i, "ID", f'"{rows.rows[i]["name"]}" is already in the database')
+	found = stored_names(db, table, (r["name"] for r in rows.rows))
+	if not found:
+		return
+	i = next(i for i, r in enumerate(rows.rows) if r["name"] in found)
+	name, stored = rows.rows[i]["name"], found[rows.rows[i]["name"]]
+	how = "" if name in stored else f' as "{stored[0]}" ({SAME_NAME})'
+	raise rows.error(i, "ID", f'"{name}" is already in the database{how}')
+
+
+def _check_customers_known(db, customers: _Rows, invoices: _Rows) -> None:
+	"""Every invoice's customer is in the customer file or the database, spelt exactly as there."""
+	in_file = {r["name"] for r in customers.rows}
+	elsewhere = {r["customer"] for r in invoices.rows} - in_file
+	found = stored_names(db, "tabCustomer", elsewhere)
+	unknown = {c for c in elsewhere if c not in found.get(c, ())}
+	if not unknown:
+		return
+	i = next(i for i, r in enumerate(invoices.rows) if r["customer"] in unknown)
+	customer = invoices.rows[i]["customer"]
+	similar = [n for n in in_file if fold_name(n) == fold_name(customer)] + found.get(customer, [])
+	if similar:
+		hint = f'did you mean "{min(similar)}"?'
+	else:
+		hint = f"not in {customers.file} nor the database" if customers.file else "not in the database"
+	raise invoices.error(i, "Customer", f'"{customer}" is not a known customer ({hint})')
 
 
 def _insert(db, table: str, rows: list[dict], what: str, progress: Progress | None, batch_size: int) -> None:
@@ -292,24 +288,18 @@ def load_exports(
 
 	Invoices may name customers from the customer file or customers already in the database.
 	"""
-	customers = _read(Path(customers_csv), CUSTOMER_COLUMNS) if customers_csv else _Rows("", [], [])
-	invoices = _read(Path(invoices_csv), INVOICE_COLUMNS, status_columns=True) if invoices_csv else None
+	customers = _read(customers_csv, CUSTOMER_COLUMNS) if customers_csv else _Rows("", [], [])
+	invoices = (
+		_read(invoices_csv, INVOICE_COLUMNS, status_columns=True, check=invoice_problem)
+		if invoices_csv
+		else None
+	)
 	_check_unique(customers)
 	_check_not_loaded(db, "tabCustomer", customers)
 	if invoices is not None:
 		_check_unique(invoices)
 		_check_not_loaded(db, "tabSales Invoice", invoices)
-		in_file = {r["name"] for r in customers.rows}
-		elsewhere = {r["customer"] for r in invoices.rows} - in_file
-		unknown = elsewhere - existing_names(db, "tabCustomer", elsewhere)
-		if unknown:
-			i = next(i for i, r in enumerate(invoices.rows) if r["customer"] in unknown)
-			source = f"{customers.file} nor " if customers.file else ""
-			raise invoices.error(
-				i,
-				"Customer",
-				f'"{invoices.rows[i]["customer"]}" is not a known customer (not in {source}the database)',
-			)
+		_check_customers_known(db, customers, invoices)
 	with db.transaction():
 		_insert(db, "tabCustomer", customers.rows, "customers", progress, batch_size)
 		if invoices is not None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import re
 import subprocess
 import sys
 import tempfile
@@ -25,8 +26,8 @@ import zipfile
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 LIFETIMES_REQUIREMENT = "lifetimes==0.11.3"
@@ -39,6 +40,16 @@ CUSTOMER_GROUP = "Individual"
 TERRITORY = "All Territories"
 PAYMENT_TERMS_DAYS = 30
 UNPAID_ONE_IN = 20
+# The loader takes dates in these years only, due dates included.
+MIN_YEAR = 1900
+MAX_YEAR = 2199
+MAX_DOLLARS = Decimal(10**12)  # a line's dollars, and a customer's total for a day, stay below this
+
+EXPECTED_LINE = "expected: customer id, YYYYMMDD, number of CDs, dollars"
+_WHOLE = re.compile(r"[0-9]+")  # ASCII digits only (str.isdigit and \d take other scripts' digits too)
+_DAY = re.compile(r"[0-9]{8}")
+_DOLLARS = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
+_SHOWN_CHARS = 80
 
 CUSTOMERS_CSV = "customers.csv"
 INVOICES_CSV = "sales_invoices.csv"
@@ -58,6 +69,15 @@ INVOICE_COLUMNS = (
 
 class CdnowError(Exception):
 	"""The CDNOW file could not be fetched, verified or parsed."""
+
+
+class _LineError(ValueError):
+	"""Why a CDNOW line cannot be read (None: it is not a CDNOW line at all); parse_lines adds the file,
+	line number and text."""
+
+	def __init__(self, reason: str | None):
+		super().__init__(reason)
+		self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -95,30 +115,95 @@ def is_unpaid(invoice_id: str) -> bool:
 	return int(hashlib.sha256(invoice_id.encode()).hexdigest(), 16) % UNPAID_ONE_IN == 0
 
 
+def _shown(line: str) -> str:
+	"""A line as quoted in an error message: stripped, and cut short when long."""
+	text = line.strip()
+	return repr(text if len(text) <= _SHOWN_CHARS else text[:_SHOWN_CHARS] + "...")
+
+
+def _non_ascii(line: str) -> str | None:
+	"""What the first non-ASCII character of `line` is and where, or None for a plain ASCII line. A byte
+	the file could not decode arrives as a lone surrogate (errors="surrogateescape") and is named as the
+	byte it was."""
+	if line.isascii():
+		return None
+	column, char = next((i, c) for i, c in enumerate(line, start=1) if not c.isascii())
+	code = ord(char)
+	what = f"byte 0x{code - 0xDC00:02X}" if 0xDC80 <= code <= 0xDCFF else f"character {char!r}"
+	return f"non-ASCII {what} at column {column} (the CDNOW file is plain ASCII)"
+
+
+def _parse_day(day: str) -> date:
+	if not _DAY.fullmatch(day):
+		raise _LineError(f"date {day!r} is not YYYYMMDD (8 digits)")
+	try:
+		posting_date = date(int(day[:4]), int(day[4:6]), int(day[6:]))
+	except ValueError:
+		raise _LineError(f"date {day!r} is not a real date") from None
+	if not MIN_YEAR <= posting_date.year <= MAX_YEAR:
+		raise _LineError(f"date {day!r} is outside the years {MIN_YEAR}-{MAX_YEAR}")
+	if (posting_date + timedelta(days=PAYMENT_TERMS_DAYS)).year > MAX_YEAR:
+		raise _LineError(
+			f"date {day!r} is too late: its due date, {PAYMENT_TERMS_DAYS} days on, would be past {MAX_YEAR}"
+		)
+	return posting_date
+
+
+def _parse_cds(cds: str) -> int:
+	if not _WHOLE.fullmatch(cds):
+		raise _LineError(f"number of CDs {cds!r} is not a whole number of 0 or more")
+	try:
+		return int(cds)
+	except ValueError:  # more digits than int() takes (sys.get_int_max_str_digits)
+		raise _LineError(f"number of CDs {_shown(cds)} is too large") from None
+
+
+def _parse_dollars(dollars: str) -> Decimal:
+	if not _DOLLARS.fullmatch(dollars):
+		raise _LineError(f"dollars {_shown(dollars)} is not a plain decimal number of 0 or more (like 11.77)")
+	value = Decimal(dollars)
+	if value >= MAX_DOLLARS:
+		raise _LineError(f"dollars {_shown(dollars)} is not below {MAX_DOLLARS:,}")
+	return value
+
+
 def parse_lines(lines: Iterable[str], source: str = CDNOW_FILENAME) -> Iterable[Purchase]:
 	"""Purchases from CDNOW lines; a header on the first line and blank lines are skipped; a file
-	without a single purchase is refused (it is not CDNOW_master.txt)."""
+	without a single purchase is refused (it is not CDNOW_master.txt).
+
+	Each line must be plain ASCII: a customer id of digits, a real YYYYMMDD date in 1900-2199 (and its
+	due date too), a whole number of CDs and a plain decimal dollar value, 0 or more and below 1e12 (as
+	is each customer's total for a day); anything else is a CdnowError naming `source` and the line.
+	"""
 	purchases = 0
+	day_totals: dict[tuple[str, date], Decimal] = defaultdict(Decimal)
 	for number, line in enumerate(lines, start=1):
+		if problem := _non_ascii(line):
+			raise CdnowError(f"{source} line {number}: {problem}")
 		parts = line.split()
 		if not parts or (number == 1 and not parts[0].isdigit()):
 			# The lifetimes copy starts with a "customer_id date ..." header.
 			continue
 		try:
+			if len(parts) != 4 or not _WHOLE.fullmatch(parts[0]):
+				raise _LineError(None)
 			customer_id, day, cds, dollars = parts
-			if not customer_id.isdigit():
-				raise ValueError(customer_id)
-			yield Purchase(
+			purchase = Purchase(
 				customer_id=customer_id,
-				posting_date=datetime.strptime(day, "%Y%m%d").date(),
-				cds=int(cds),
-				dollars=Decimal(dollars),
+				posting_date=_parse_day(day),
+				cds=_parse_cds(cds),
+				dollars=_parse_dollars(dollars),
 			)
-		except (ValueError, InvalidOperation):
-			raise CdnowError(
-				f"{source} line {number}: cannot read {line.strip()!r} (expected: customer id, YYYYMMDD,"
-				" number of CDs, dollars)"
-			) from None
+			total = day_totals[customer_id, purchase.posting_date] + purchase.dollars
+			if total >= MAX_DOLLARS:
+				raise _LineError(
+					f"customer {customer_id}'s dollars on {day} add up to {total}, not below {MAX_DOLLARS:,}"
+				)
+			day_totals[customer_id, purchase.posting_date] = total
+		except _LineError as e:
+			detail = f": {e.reason}" if e.reason else f" ({EXPECTED_LINE})"
+			raise CdnowError(f"{source} line {number}: cannot read {_shown(line)}{detail}") from None
+		yield purchase
 		purchases += 1
 	if not purchases:
 		raise CdnowError(f"{source}: no purchases in the file (is it CDNOW_master.txt?)")
@@ -187,7 +272,9 @@ def write_csvs(customers: list[str], invoices: list[Invoice], dest_dir: Path) ->
 def convert_file(txt_path: Path, dest_dir: Path, max_customers: int | None = None) -> tuple[Path, Path]:
 	"""Convert CDNOW_master.txt into the two CSV exports in `dest_dir`."""
 	txt_path = Path(txt_path)
-	with txt_path.open(encoding="ascii") as f:
+	# A non-ASCII byte is decoded to a lone surrogate for parse_lines to refuse with its line number: a
+	# strict decoder would fail a whole read-ahead chunk at once, before the lines in it are counted.
+	with txt_path.open(encoding="ascii", errors="surrogateescape") as f:
 		customers, invoices = convert(parse_lines(f, txt_path.name), max_customers)
 	return write_csvs(customers, invoices, dest_dir)
 

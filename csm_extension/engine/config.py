@@ -52,23 +52,52 @@ def _refuse_unknown(data: Mapping[str, Any], known: tuple[str, ...], where: str)
 		raise ConfigError(f'{where}: unknown field "{unknown[0]}" (known: {", ".join(known)})')
 
 
+# Longer windows, cooldowns or horizons than a century reach back before any ERPNext data (and past
+# what date arithmetic holds); weights beyond a million only overflow the weighted sum.
+MAX_DAYS = 36_500
+MAX_WEIGHT = 1_000_000
+_JSON_TYPES = {dict: "an object", list: "an array", str: "text", bool: "true/false", type(None): "null"}
+
+
+def shown(value: Any) -> str:
+	"""A value as the JSON it came from (null, true, "text", [1, 2]), for messages."""
+	try:
+		return json.dumps(value, ensure_ascii=False)
+	except (TypeError, ValueError):
+		return repr(value)
+
+
+def json_type(value: Any) -> str:
+	return _JSON_TYPES.get(type(value), "a number" if _is_number(value) else type(value).__name__)
+
+
 def _is_number(value: Any) -> bool:
-	# Finite only: JSON's 1e999 parses to infinity, and neither inf nor nan is a threshold (nor storable).
-	return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+	# Finite only: JSON's 1e999 parses to infinity, and neither inf nor nan is a threshold (nor storable);
+	# an integer written with 400 digits is finite but no float holds it.
+	if not isinstance(value, (int, float)) or isinstance(value, bool):
+		return False
+	try:
+		return math.isfinite(value)
+	except OverflowError:
+		return False
 
 
-def _positive_int(value: Any, where: str, field: str) -> int:
-	if not _is_number(value) or value != int(value) or value <= 0:
-		raise ConfigError(f'{where}: field "{field}" must be a whole number of days above 0, got {value!r}')
+def _positive_int(value: Any, where: str, field: str, maximum: int = MAX_DAYS) -> int:
+	if not _is_number(value) or value != int(value) or not 0 < value <= maximum:
+		raise ConfigError(
+			f'{where}: field "{field}" must be a whole number of days from 1 to {maximum:,}, got {shown(value)}'
+		)
 	return int(value)
 
 
 def parse_rule(data: Mapping[str, Any], position: int = 0, default_window: int = 90) -> Rule:
 	"""One rule from a mapping (a JSON entry or a CSM Red Flag Rule record)."""
 	if not isinstance(data, Mapping):
-		raise ConfigError(f"rule #{position}: must be an object, got {type(data).__name__}")
+		raise ConfigError(f"rule #{position}: must be an object, got {json_type(data)}")
 	name = data.get("name")
-	if not isinstance(name, str) or not name.strip():
+	if name is not None and not isinstance(name, str):
+		raise ConfigError(f'rule #{position}: field "name" must be text, got {shown(name)}')
+	if not name or not name.strip():
 		raise ConfigError(f'rule #{position}: field "name" is required')
 	where = f'rule "{name}"'
 	unknown = sorted(set(data) - RULE_FIELDS)
@@ -78,42 +107,51 @@ def parse_rule(data: Mapping[str, Any], position: int = 0, default_window: int =
 		if data.get(field) in (None, ""):
 			raise ConfigError(f'{where}: field "{field}" is required')
 	signal = data.get("signal")
-	if signal not in SIGNALS:
-		raise ConfigError(f'{where}: field "signal": unknown signal {signal!r} (known: {", ".join(SIGNALS)})')
-	operator = data.get("operator")
-	if operator not in OPERATORS:
+	if not isinstance(signal, str) or signal not in SIGNALS:
 		raise ConfigError(
-			f'{where}: field "operator": unknown operator {operator!r} (known: {" ".join(OPERATORS)})'
+			f'{where}: field "signal": unknown signal {shown(signal)} (known: {", ".join(SIGNALS)})'
+		)
+	operator = data.get("operator")
+	if not isinstance(operator, str) or operator not in OPERATORS:
+		raise ConfigError(
+			f'{where}: field "operator": unknown operator {shown(operator)} (known: {" ".join(OPERATORS)})'
 		)
 	if "threshold" not in data or data["threshold"] is None:
 		raise ConfigError(f'{where}: field "threshold" is required')
 	threshold = data["threshold"]
 	if not _is_number(threshold):
-		raise ConfigError(f'{where}: field "threshold" must be a number, got {threshold!r}')
-	if SIGNALS[signal].kind in ("percent", "days", "amount", "ratio") and threshold < 0:
-		raise ConfigError(f'{where}: field "threshold" must not be negative for {signal}, got {threshold!r}')
-	severity = data.get("severity", "Medium")
-	if severity not in SEVERITIES:
+		raise ConfigError(f'{where}: field "threshold" must be a number, got {shown(threshold)}')
+	kind = SIGNALS[signal].kind
+	if kind in ("percent", "days", "amount", "ratio") and threshold < 0:
 		raise ConfigError(
-			f'{where}: field "severity" must be one of {", ".join(SEVERITIES)}, got {severity!r}'
+			f'{where}: field "threshold" must not be negative for {signal}, got {shown(threshold)}'
+		)
+	if kind == "score" and not 0 <= threshold <= 100:
+		raise ConfigError(f'{where}: field "threshold" must be 0-100 for {signal}, got {shown(threshold)}')
+	severity = data.get("severity", "Medium")
+	if not isinstance(severity, str) or severity not in SEVERITIES:
+		raise ConfigError(
+			f'{where}: field "severity" must be one of {", ".join(SEVERITIES)}, got {shown(severity)}'
 		)
 	window = _positive_int(data.get("window_days", default_window), where, "window_days")
 	cooldown = data.get("cooldown_days", 30)
-	if not _is_number(cooldown) or cooldown != int(cooldown) or cooldown < 0:
+	if not _is_number(cooldown) or cooldown != int(cooldown) or not 0 <= cooldown <= MAX_DAYS:
 		raise ConfigError(
-			f'{where}: field "cooldown_days" must be a whole number of days >= 0, got {cooldown!r}'
+			f'{where}: field "cooldown_days" must be a whole number of days from 0 to {MAX_DAYS:,},'
+			f" got {shown(cooldown)}"
 		)
 	for field in ("customer_group", "territory", "description"):
 		if data.get(field) is not None and not isinstance(data[field], str):
-			raise ConfigError(f'{where}: field "{field}" must be text, got {data[field]!r}')
+			raise ConfigError(f'{where}: field "{field}" must be text, got {shown(data[field])}')
 	enabled = data.get("enabled", True)
-	if not isinstance(enabled, (bool, int)):
-		raise ConfigError(f'{where}: field "enabled" must be true or false, got {enabled!r}')
+	# 0 and 1 too: a CSM Red Flag Rule record keeps its Check field so.
+	if not (isinstance(enabled, bool) or enabled in (0, 1)):
+		raise ConfigError(f'{where}: field "enabled" must be true or false, got {shown(enabled)}')
 	return Rule(
 		name=name.strip(),
 		signal=signal,
 		operator=operator,
-		threshold=float(threshold),
+		threshold=float(threshold) + 0.0,  # -0 is 0
 		severity=severity,
 		window_days=window,
 		cooldown_days=int(cooldown),
@@ -126,27 +164,29 @@ def parse_rule(data: Mapping[str, Any], position: int = 0, default_window: int =
 
 def parse_measure(data: Mapping[str, Any], position: int) -> Measure:
 	name = data.get("measure") if isinstance(data, Mapping) else None
-	where = f"scorecard measure #{position} ({name!r})"
+	where = f"scorecard measure #{position}" + (f" ({shown(name)})" if name is not None else "")
 	if not isinstance(data, Mapping):
-		raise ConfigError(f"{where}: must be an object, got {type(data).__name__}")
+		raise ConfigError(f"{where}: must be an object, got {json_type(data)}")
 	_refuse_unknown(data, MEASURE_FIELDS, where)
-	if name not in MEASURES:
+	if not isinstance(name, str) or name not in MEASURES:
 		raise ConfigError(f'{where}: field "measure" must be one of {", ".join(MEASURES)}')
 	weight = data.get("weight")
-	if not _is_number(weight) or weight <= 0:
-		raise ConfigError(f'{where}: field "weight" must be a number above 0, got {weight!r}')
+	if not _is_number(weight) or not 0 < weight <= MAX_WEIGHT:
+		raise ConfigError(
+			f'{where}: field "weight" must be a number above 0, at most {MAX_WEIGHT:,}, got {shown(weight)}'
+		)
 	direction = data.get("direction")
 	if direction not in DIRECTIONS:
-		raise ConfigError(f'{where}: field "direction" must be "lower" or "higher", got {direction!r}')
+		raise ConfigError(f'{where}: field "direction" must be "lower" or "higher", got {shown(direction)}')
 	bands = data.get("bands")
 	if not isinstance(bands, list) or not bands:
 		raise ConfigError(f'{where}: field "bands" must be a non-empty list of [bound, points]')
 	parsed = []
 	for i, band in enumerate(bands, 1):
 		if not (isinstance(band, (list, tuple)) and len(band) == 2 and all(map(_is_number, band))):
-			raise ConfigError(f'{where}: field "bands" entry {i} must be [bound, points], got {band!r}')
+			raise ConfigError(f'{where}: field "bands" entry {i} must be [bound, points], got {shown(band)}')
 		if not 0 <= band[1] <= 100:
-			raise ConfigError(f'{where}: field "bands" entry {i}: points must be 0-100, got {band[1]!r}')
+			raise ConfigError(f'{where}: field "bands" entry {i}: points must be 0-100, got {shown(band[1])}')
 		parsed.append((float(band[0]), float(band[1])))
 	bounds = [b for b, _ in parsed]
 	if bounds != sorted(bounds, reverse=direction == "higher") or len(set(bounds)) != len(bounds):
@@ -154,7 +194,7 @@ def parse_measure(data: Mapping[str, Any], position: int) -> Measure:
 		raise ConfigError(f'{where}: field "bands" bounds must be strictly {order} for direction {direction}')
 	otherwise = data.get("otherwise", 0)
 	if not _is_number(otherwise) or not 0 <= otherwise <= 100:
-		raise ConfigError(f'{where}: field "otherwise" must be 0-100 points, got {otherwise!r}')
+		raise ConfigError(f'{where}: field "otherwise" must be 0-100 points, got {shown(otherwise)}')
 	return Measure(name, float(weight), direction, tuple(parsed), float(otherwise))
 
 
@@ -174,12 +214,13 @@ def parse_scorecard(data: Mapping[str, Any]) -> Scorecard:
 	if not (_is_number(green) and _is_number(amber) and 0 <= amber < green <= 100):
 		raise ConfigError(
 			f'scorecard: fields "green_from"/"amber_from" need 0 <= amber_from < green_from <= 100, '
-			f"got {green!r}/{amber!r}"
+			f"got {shown(green)}/{shown(amber)}"
 		)
 	min_days = data.get("min_purchase_days", 3)
-	if not _is_number(min_days) or min_days != int(min_days) or min_days < 1:
+	if not _is_number(min_days) or min_days != int(min_days) or not 1 <= min_days <= MAX_DAYS:
 		raise ConfigError(
-			f'scorecard: field "min_purchase_days" must be a whole number >= 1, got {min_days!r}'
+			f'scorecard: field "min_purchase_days" must be a whole number from 1 to {MAX_DAYS:,},'
+			f" got {shown(min_days)}"
 		)
 	return Scorecard(
 		measures=parsed,
@@ -224,7 +265,7 @@ def parse_churn(data: Mapping[str, Any]) -> ChurnPolicy:
 	_refuse_unknown(data, CHURN_FIELDS, "churn")
 	multiple = data.get("multiple", 3.0)
 	if not _is_number(multiple) or multiple <= 1:
-		raise ConfigError(f'churn: field "multiple" must be a number above 1, got {multiple!r}')
+		raise ConfigError(f'churn: field "multiple" must be a number above 1, got {shown(multiple)}')
 	return ChurnPolicy(float(multiple), _positive_int(data.get("fixed_days", 365), "churn", "fixed_days"))
 
 
@@ -238,7 +279,11 @@ def load_config(path: str | Path | None = None) -> EngineConfig:
 		return default_config()
 	path = Path(path)
 	try:
-		data = json.loads(path.read_text(encoding="utf-8"))
+		# utf-8-sig: a byte order mark, as some editors write, is no error.
+		data = json.loads(path.read_text(encoding="utf-8-sig"), object_pairs_hook=_no_duplicate_keys)
+		json.dumps(data, ensure_ascii=False).encode(
+			"utf-8"
+		)  # a lone surrogate ("\\ud800") cannot be written anywhere
 	except FileNotFoundError:
 		raise ConfigError(f"{path}: no such rule file") from None
 	except UnicodeDecodeError as e:
@@ -247,10 +292,30 @@ def load_config(path: str | Path | None = None) -> EngineConfig:
 		raise ConfigError(f"{path}: cannot read the rule file ({e.strerror or e})") from None
 	except json.JSONDecodeError as e:
 		raise ConfigError(f"{path} line {e.lineno}, column {e.colno}: not valid JSON ({e.msg})") from None
+	except UnicodeEncodeError:
+		raise ConfigError(f"{path}: holds text that is not valid Unicode (a lone surrogate escape)") from None
+	except RecursionError:
+		raise ConfigError(f"{path}: nested too deeply to be a rule file") from None
+	except _DuplicateKey as e:
+		raise ConfigError(f'{path}: the key "{e}" appears twice in one object') from None
 	try:
 		return parse_config(data, default_config())
 	except ConfigError as e:
 		raise ConfigError(f"{path}: {e}") from None
+
+
+class _DuplicateKey(Exception):
+	pass
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict:
+	"""JSON objects whose keys are unique: with two "threshold"s the last would win unseen."""
+	data = {}
+	for key, value in pairs:
+		if key in data:
+			raise _DuplicateKey(key)
+		data[key] = value
+	return data
 
 
 def parse_bands_text(text: str, where: str = "bands") -> list[list[float]]:
