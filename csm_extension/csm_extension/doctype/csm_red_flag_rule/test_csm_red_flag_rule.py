@@ -30,7 +30,7 @@ class TestCSMRedFlagRule(FrappeTestCase):
 	def test_unknown_signal_is_refused(self):
 		with self.assertRaises(frappe.ValidationError) as e:
 			rule(signal="mood").insert()
-		self.assertIn('rule "CSM Test Rule": field "signal": unknown signal \'mood\'', str(e.exception))
+		self.assertIn('rule "CSM Test Rule": field "signal": unknown signal "mood"', str(e.exception))
 
 	def test_default_rules_are_installed_and_editable(self):
 		names = set(frappe.get_all("CSM Red Flag Rule", pluck="name"))
