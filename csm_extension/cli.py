@@ -73,6 +73,8 @@ def load(
 def load_cdnow(db_path: str | Path, txt: str | None, work_dir: Path, out=None, err=None) -> LoadResult:
 	"""Convert CDNOW_master.txt (fetched into `work_dir` when `txt` is None) into `work_dir`, then load it."""
 	out, err = out or sys.stdout, err or sys.stderr
+	if work_dir.exists() and not work_dir.is_dir():
+		raise CliError(f"--work-dir {work_dir} is a file, not a directory")
 	if txt is None:
 		if cached := cdnow.cached_cdnow(work_dir):
 			print(f"Using {cached} (checksum verified)", file=err, flush=True)
@@ -85,8 +87,6 @@ def load_cdnow(db_path: str | Path, txt: str | None, work_dir: Path, out=None, e
 		raise CliError(f"--cdnow {txt} is a directory (give CDNOW_master.txt, or --cdnow alone to fetch it)")
 	elif not Path(txt).is_file():
 		raise CliError(f"--cdnow {txt}: no such file (give CDNOW_master.txt, or --cdnow alone to fetch it)")
-	if work_dir.exists() and not work_dir.is_dir():
-		raise CliError(f"--work-dir {work_dir} is a file, not a directory")
 	# The converted exports stay beside the text file, to be read or loaded into a real site.
 	customers, invoices = cdnow.convert_file(Path(txt), work_dir)
 	print(f"Converted {txt} into {customers} and {invoices}", file=err)

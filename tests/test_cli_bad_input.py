@@ -95,6 +95,11 @@ def test_unusable_paths_are_refused_in_one_line(loaded, tmp_path, capsys):
 			["run", "--db", str(loaded), "--as-of", AS_OF, "--out", str(text)],
 			f"--out {text} is a file, not a directory",
 		),
+		(
+			["load", "--db", str(tmp_path / "w.sqlite"), "--cdnow", "--work-dir", str(text)],
+			f"--work-dir {text} is a file",
+		),
+		(["demo", "--build", str(text)], f"--build {text} is a file, not a directory"),
 	]
 	for argv, message in cases:
 		assert main(argv) == 2, argv
