@@ -2,18 +2,18 @@
 what reaches it over HTTP (roles, missing arguments, unknown customers)."""
 
 import frappe
-from frappe.tests.utils import FrappeTestCase, change_settings
+from frappe.tests.utils import change_settings
 from frappe.utils import add_days, getdate, today
 
 from csm_extension import api
 from csm_extension.services import lifecycle
-from csm_extension.tests.utils import make_customer, make_invoice, make_user
+from csm_extension.tests.utils import RolledBackTestCase, make_customer, make_invoice, make_user
 
 AS_OF = getdate(today())
 REASON = "CSM Test Price"
 
 
-class TestCustomerFields(FrappeTestCase):
+class TestCustomerFields(RolledBackTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
@@ -29,13 +29,6 @@ class TestCustomerFields(FrappeTestCase):
 			cls.customer,
 			{"csm_health_score": 55, "csm_health_status": "Amber", "csm_last_health_check": AS_OF},
 		)
-
-	def setUp(self):
-		frappe.db.savepoint("csm_fields_test")
-
-	def tearDown(self):
-		frappe.set_user("Administrator")
-		frappe.db.rollback(save_point="csm_fields_test")
 
 	def test_app_written_fields_cannot_be_changed_by_a_save(self):
 		doc = frappe.get_doc("Customer", self.customer)

@@ -1,16 +1,16 @@
 """The Customer form's Customer Success area and buttons, through their whitelisted methods."""
 
 import frappe
-from frappe.tests.utils import FrappeTestCase, change_settings
+from frappe.tests.utils import change_settings
 from frappe.utils import add_days, getdate, today
 
 from csm_extension import api
-from csm_extension.tests.utils import make_customer, make_invoice, make_user
+from csm_extension.tests.utils import RolledBackTestCase, make_customer, make_invoice, make_user
 
 AS_OF = getdate(today())
 
 
-class TestCustomerForm(FrappeTestCase):
+class TestCustomerForm(RolledBackTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
@@ -21,13 +21,6 @@ class TestCustomerForm(FrappeTestCase):
 		cls.customer = make_customer("CSM Form Customer", csm=cls.csm)
 		for offset in (-150, -120, -90, -60):
 			make_invoice(cls.customer, add_days(AS_OF, offset), 100, due_days=400)
-
-	def setUp(self):
-		frappe.db.savepoint("csm_form_test")
-
-	def tearDown(self):
-		frappe.set_user("Administrator")
-		frappe.db.rollback(save_point="csm_form_test")
 
 	def test_summary_explains_the_score_measure_by_measure(self):
 		s = api.customer_summary(self.customer)

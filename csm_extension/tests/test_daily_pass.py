@@ -3,14 +3,21 @@
 from unittest.mock import patch
 
 import frappe
-from frappe.tests.utils import FrappeTestCase, change_settings
+from frappe.tests.utils import change_settings
 from frappe.utils import add_days, getdate, today
 
 from csm_extension.data.db import FrappeDatabase
 from csm_extension.data.facts import load_facts
 from csm_extension.services import daily_pass
 from csm_extension.services import flags as flag_service
-from csm_extension.tests.utils import make_customer, make_invoice, make_user, open_flags, pay
+from csm_extension.tests.utils import (
+	RolledBackTestCase,
+	make_customer,
+	make_invoice,
+	make_user,
+	open_flags,
+	pay,
+)
 
 AS_OF = getdate(today())
 
@@ -23,7 +30,7 @@ def count(doctype, **filters):
 	return frappe.db.count(doctype, filters)
 
 
-class TestDailyPass(FrappeTestCase):
+class TestDailyPass(RolledBackTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
@@ -45,13 +52,6 @@ class TestDailyPass(FrappeTestCase):
 			make_invoice(cls.returns, day(offset), 200, due_days=400)
 		sold = make_invoice(cls.returns, day(-20), 200, due_days=400)
 		make_invoice(cls.returns, day(-10), -200, is_return=1, return_against=sold.name)
-
-	def setUp(self):
-		# Each test starts from the histories alone: what a test writes is undone after it.
-		frappe.db.savepoint("csm_test")
-
-	def tearDown(self):
-		frappe.db.rollback(save_point="csm_test")
 
 	def run_pass(self, **kwargs):
 		return daily_pass.run(as_of=AS_OF, force=True, **kwargs)

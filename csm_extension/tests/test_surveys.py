@@ -5,7 +5,7 @@ import re
 
 import frappe
 from frappe.handler import execute_cmd
-from frappe.tests.utils import FrappeTestCase, change_settings
+from frappe.tests.utils import change_settings
 from frappe.utils import add_days, add_months, getdate, today
 
 from csm_extension import api
@@ -13,6 +13,7 @@ from csm_extension.csm_extension.report.csm_promoters import csm_promoters
 from csm_extension.services import surveys
 from csm_extension.setup import install
 from csm_extension.tests.utils import (
+	RolledBackTestCase,
 	make_contact,
 	make_customer,
 	make_customer_group,
@@ -77,7 +78,7 @@ def count(doctype, **filters):
 	return frappe.db.count(doctype, filters)
 
 
-class TestSurveys(FrappeTestCase):
+class TestSurveys(RolledBackTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
@@ -132,13 +133,6 @@ class TestSurveys(FrappeTestCase):
 	def tearDownClass(cls):
 		frappe.flags.mute_emails = cls.muted
 		super().tearDownClass()
-
-	def setUp(self):
-		frappe.db.savepoint("csm_survey_test")
-
-	def tearDown(self):
-		frappe.set_user("Administrator")
-		frappe.db.rollback(save_point="csm_survey_test")
 
 	def sent_survey(self, **fields):
 		name = make_survey(**fields)

@@ -4,9 +4,24 @@ from __future__ import annotations
 
 import frappe
 from erpnext import get_default_company
+from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, getdate
 
 ITEM = "CSM Test Service"
+
+
+class RolledBackTestCase(FrappeTestCase):
+	"""Each test starts from what setUpClass made: what it writes is rolled back to a savepoint after it,
+	and it ends as Administrator whoever it ran as."""
+
+	def setUp(self):
+		super().setUp()
+		frappe.db.savepoint("csm_test")
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+		frappe.db.rollback(save_point="csm_test")
+		super().tearDown()
 
 
 def company() -> str:

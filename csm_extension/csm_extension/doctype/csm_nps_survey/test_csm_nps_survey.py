@@ -2,11 +2,12 @@
 # csm_extension/tests/test_surveys.py; this file covers the survey's "Chosen contacts" audience.
 
 import frappe
-from frappe.tests.utils import FrappeTestCase, change_settings
+from frappe.tests.utils import change_settings
 
 from csm_extension.services import surveys
 from csm_extension.tests.test_surveys import invitations
 from csm_extension.tests.utils import (
+	RolledBackTestCase,
 	make_contact,
 	make_customer,
 	make_customer_group,
@@ -16,7 +17,7 @@ from csm_extension.tests.utils import (
 GROUP = "CSM Chosen Contacts Group"
 
 
-class TestCSMNPSSurvey(FrappeTestCase):
+class TestCSMNPSSurvey(RolledBackTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
@@ -40,12 +41,6 @@ class TestCSMNPSSurvey(FrappeTestCase):
 				"email_ids": [{"email_id": "ned@x.example", "is_primary": 1}],
 			}
 		).insert(ignore_permissions=True)
-
-	def setUp(self):
-		frappe.db.savepoint("csm_chosen_test")
-
-	def tearDown(self):
-		frappe.db.rollback(save_point="csm_chosen_test")
 
 	def survey(self, contacts, **fields):
 		return frappe.get_doc(
