@@ -24,7 +24,7 @@ from csm_extension.cli_files import (
 )
 from csm_extension.cli_output import print_summary, write_results
 from csm_extension.data.db import SQLiteDatabase
-from csm_extension.data.facts import invoice_companies, invoice_span, iter_facts
+from csm_extension.data.facts import invoice_companies, invoice_span, invoices_outside, iter_facts
 from csm_extension.data.followups import TABLE as FOLLOWUP_TABLE
 from csm_extension.data.followups import (
 	apply_plan,
@@ -121,6 +121,14 @@ def run(
 	db = open_db(db_path, must_exist=True)
 	try:
 		note = _check_as_of(db, db_path, as_of, company)
+		if company is not None and not dry_run and (others := invoices_outside(db, company)):
+			# Flags are per customer and rule: recorded over one company, a pass would close those
+			# raised over the others (a customer overdue at one company is not cleared by another).
+			raise CliError(
+				f'--company "{company}": {db_path} also holds {counted(others, "submitted invoice")} of other'
+				" companies, and recorded follow-ups are per customer across all of them; add --dry-run to"
+				" look at this company alone (or load it into a database of its own)"
+			)
 		recorded = has_table(db, FOLLOWUP_TABLE)
 		last_run = last_recorded_on(db) if recorded else None
 		looking_back = bool(last_run and as_of < last_run)
@@ -229,7 +237,11 @@ def _parser() -> argparse.ArgumentParser:
 		"--out", metavar="DIR", help="where the CSVs go (default: <db name>-results beside the db)"
 	)
 	p.add_argument("--dry-run", action="store_true", help="do not record the follow-ups in the database")
-	p.add_argument("--company", metavar="NAME", help="only this company's invoices")
+	p.add_argument(
+		"--company",
+		metavar="NAME",
+		help="only this company's invoices (recorded only where the database holds no other company's)",
+	)
 
 	p = sub.add_parser(
 		"demo", help="fetch CDNOW, load it fresh into build/cdnow.sqlite and run as of 1998-06-30"

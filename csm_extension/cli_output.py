@@ -58,7 +58,12 @@ def print_summary(
 
 	stake = config.stake_window_days
 	at_risk = most_at_risk(result, facts, stake, TOP_AT_RISK)
-	print(f"\n{TOP_AT_RISK} most at-risk customers (lowest score first)", file=out)
+	unscored = sum(1 for s in result.scores.values() if s.score is None)
+	print(
+		f"\n{TOP_AT_RISK} most at-risk customers (lowest score first"
+		+ (f"; {unscored:,} without a score yet are not ranked)" if unscored else ")"),
+		file=out,
+	)
 	if not at_risk:
 		print("  (no customer has enough history for a score)", file=out)
 	else:
@@ -224,20 +229,17 @@ def write_results(
 				f.threshold,
 				f.explanation,
 			]
-		# A resolved flag shows what it showed when last recorded; severity and threshold are its rule's
-		# (empty when the rule is no longer configured).
-		rules = {r.name: r for r in config.rules}
+		# A resolved flag shows what it showed when last recorded, its rule deleted or not.
 		for item in plan.to_resolve:
-			rule = rules.get(item.rule)
 			yield [
 				"resolve",
 				item.ref,
 				item.customer,
 				item.rule,
-				rule.severity if rule else "",
+				item.severity or "",
 				item.raised_on,
 				"" if item.value is None else item.value,
-				rule.threshold if rule else "",
+				"" if item.threshold is None else item.threshold,
 				item.explanation or "",
 			]
 

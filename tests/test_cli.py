@@ -104,7 +104,10 @@ def test_run_summary_and_csvs(loaded, tmp_path, capsys):
 	]
 
 	# The top 20: lowest scores of scores.csv, in order, with two reasons each.
-	top = section(text, "20 most at-risk customers (lowest score first)")
+	unscored = sum(r["status"] == "Insufficient Data" for r in scores)
+	top = section(
+		text, f"20 most at-risk customers (lowest score first; {unscored} without a score yet are not ranked)"
+	)
 	rows = [re.match(r"\s+(\d+)\s+(CDNOW-\d+)\s+(\d+)\s+(\w+)\s+([\d,.]+)\s+(\d+)$", line) for line in top]
 	ranked = [m for m in rows if m]
 	assert [int(m.group(1)) for m in ranked] == list(range(1, 21))

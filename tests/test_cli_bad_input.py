@@ -178,3 +178,54 @@ def test_a_refused_run_prints_only_its_error(loaded, tmp_path, capsys):
 	# After the last invoice (a note) and into a file (an error): the error alone.
 	assert main(["run", "--db", str(loaded), "--as-of", "1998-07-31", "--out", str(text)]) == 2
 	assert capsys.readouterr().err == f"csm-extension: error: --out {text} is a file, not a directory\n"
+
+
+def test_a_recorded_company_pass_needs_a_database_of_that_company_alone(tmp_path, capsys):
+	(tmp_path / "customers.csv").write_text(
+		"ID,Customer Name,Customer Group,Territory\nC1,One,G,T\nC2,Two,G,T\n"
+	)
+	header = (
+		"ID,Customer,Date,Payment Due Date,Is Return (Credit Note),Net Total (Company Currency),"
+		"Outstanding Amount,Company,Docstatus\n"
+	)
+	# C1 owes Acme 15,000 for 91 days; C2 bought from Beta.
+	(tmp_path / "acme.csv").write_text(header + "A-1,C1,2024-05-01,2024-05-31,0,15000,15000,Acme,1\n")
+	(tmp_path / "beta.csv").write_text(header + "B-1,C2,2024-06-01,2024-07-01,0,100,0,Beta,1\n")
+	db = tmp_path / "both.sqlite"
+	customers = str(tmp_path / "customers.csv")
+	assert (
+		main(["load", "--db", str(db), "--customers", customers, "--invoices", str(tmp_path / "acme.csv")])
+		== 0
+	)
+	assert main(["load", "--db", str(db), "--invoices", str(tmp_path / "beta.csv")]) == 0
+	out = str(tmp_path / "r")
+	assert main(["run", "--db", str(db), "--as-of", "2024-08-30", "--out", out]) == 0
+	flags = SQLiteDatabase(str(db)).sql(
+		"SELECT `customer`, `rule`, `status` FROM `tabCSM Red Flag` ORDER BY 2"
+	)
+	assert ("C1", "Large overdue amount", "Open") in flags
+	capsys.readouterr()
+	# Recorded over Beta alone it would resolve C1's flags, though C1 still owes Acme: refused.
+	assert main(["run", "--db", str(db), "--as-of", "2024-08-30", "--out", out, "--company", "Beta"]) == 2
+	assert capsys.readouterr().err == (
+		f'csm-extension: error: --company "Beta": {db} also holds 1 submitted invoice of other companies, and'
+		" recorded follow-ups are per customer across all of them; add --dry-run to look at this company alone"
+		" (or load it into a database of its own)\n"
+	)
+	assert (
+		SQLiteDatabase(str(db)).sql("SELECT `customer`, `rule`, `status` FROM `tabCSM Red Flag` ORDER BY 2")
+		== flags
+	)
+	assert (
+		main(
+			["run", "--db", str(db), "--as-of", "2024-08-30", "--out", out, "--company", "Beta", "--dry-run"]
+		)
+		== 0
+	)
+	# A database of Beta's invoices alone records a Beta pass as it records any other.
+	beta = tmp_path / "beta.sqlite"
+	assert (
+		main(["load", "--db", str(beta), "--customers", customers, "--invoices", str(tmp_path / "beta.csv")])
+		== 0
+	)
+	assert main(["run", "--db", str(beta), "--as-of", "2024-08-30", "--out", out, "--company", "Beta"]) == 0

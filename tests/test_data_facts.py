@@ -12,7 +12,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from csm_extension.data.facts import COVERING_INDEX, invoice_span, load_facts, median_gap_of_days
+from csm_extension.data.facts import (
+	COVERING_INDEX,
+	invoice_companies,
+	invoice_span,
+	invoices_outside,
+	load_facts,
+	median_gap_of_days,
+)
 from csm_extension.engine.facts import compute_facts, median_gap
 from csm_extension.engine.models import CustomerFacts, CustomerRow, InvoiceRow, WindowFacts
 
@@ -309,6 +316,29 @@ def test_invoice_span(db):
 		],
 	)
 	assert invoice_span(db) == (date(2022, 3, 4), date(2023, 12, 31))
+
+
+def test_companies_of_submitted_invoices(db):
+	insert_rows(
+		db,
+		[CustomerRow("C")],
+		[
+			inv("SI-1", "C", date(2024, 1, 1), company="Acme"),
+			inv("SI-2", "C", date(2024, 1, 2), company="Beta"),
+			inv("SI-3", "C", date(2024, 1, 3), company=None),
+			inv("SI-4", "C", date(2024, 1, 4), company="Gamma", docstatus=2),  # cancelled: not data
+			inv("SI-5", "C", date(2024, 1, 5), company="Beta"),
+		],
+	)
+	assert invoice_companies(db) == ["Acme", "Beta"]
+	# Outside Beta: SI-1 (Acme) and SI-3 (no company); outside Acme: SI-2, SI-3, SI-5.
+	assert (invoices_outside(db, "Beta"), invoices_outside(db, "Acme"), invoices_outside(db, "Gamma")) == (
+		2,
+		3,
+		4,
+	)
+	assert invoice_span(db, "Beta") == (date(2024, 1, 2), date(2024, 1, 5))
+	assert invoice_span(db, "Gamma") is None
 
 
 def test_transaction_rolls_back_on_error(db):

@@ -296,6 +296,15 @@ def invoice_span(db: Database, company: str | None = None) -> tuple[date, date] 
 	return to_date(first), to_date(last)
 
 
+def invoices_outside(db: Database, company: str) -> int:
+	"""How many submitted invoices are not `company`'s (of another company, or of none)."""
+	query = (
+		"SELECT COUNT(*) FROM `tabSales Invoice` WHERE `docstatus` = 1"
+		" AND (`company` IS NULL OR `company` <> %(company)s)"
+	)
+	return int(db.sql(query, {"company": company})[0][0])
+
+
 def invoice_companies(db: Database) -> list[str]:
 	"""The companies of submitted invoices, sorted."""
 	return sorted(row[0] for row in db.sql(_COMPANIES))

@@ -49,7 +49,9 @@ _SQLITE_COLUMNS = _COLUMNS.replace("UNIQUE KEY `open_key` (`open_key`)", "UNIQUE
 # With what each open flag shows, so that a pass rewrites only the flags whose value, explanation or
 # evidence changed (no read per flag).
 _OPEN = f"""
-SELECT `customer`, `rule`, `raised_on`, `name`, `observed_value`, `explanation`, `evidence` FROM `{TABLE}`
+SELECT `customer`, `rule`, `raised_on`, `name`, `observed_value`, `explanation`, `evidence`, `severity`,
+	`threshold`
+FROM `{TABLE}`
 WHERE `status` IN (%(open1)s, %(open2)s)
 """
 
@@ -91,8 +93,10 @@ def load_followup_state(db: Database) -> tuple[list[OpenItem], list[ClosedItem]]
 			to_float(value),
 			explanation,
 			tuple(evidence.split("\n")) if evidence else (),
+			severity,
+			to_float(threshold),
 		)
-		for customer, rule, raised, name, value, explanation, evidence in open_rows
+		for customer, rule, raised, name, value, explanation, evidence, severity, threshold in open_rows
 	]
 	closed_items = [
 		ClosedItem(flag_key(customer, rule), to_date(closed)) for customer, rule, closed in closed_rows

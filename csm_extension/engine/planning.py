@@ -26,6 +26,8 @@ class OpenItem:
 	value: float | None = field(default=None, compare=False)
 	explanation: str | None = field(default=None, compare=False)
 	evidence: tuple[str, ...] | None = field(default=None, compare=False)
+	severity: str | None = field(default=None, compare=False)
+	threshold: float | None = field(default=None, compare=False)
 
 	def shows_stale(self, flag: Flag) -> bool:
 		"""Whether the stored flag kept for `flag` no longer shows today's value, explanation or
