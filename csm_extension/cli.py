@@ -76,13 +76,14 @@ def load_cdnow(db_path: str | Path, txt: str | None, work_dir: Path, out=None, e
 	if work_dir.exists() and not work_dir.is_dir():
 		raise CliError(f"--work-dir {work_dir} is a file, not a directory")
 	if txt is None:
-		if cached := cdnow.cached_cdnow(work_dir):
-			print(f"Using {cached} (checksum verified)", file=err, flush=True)
+		txt = cdnow.cached_cdnow(work_dir)  # hashed once here, not again by fetch_cdnow
+		if txt:
+			print(f"Using {txt} (checksum verified)", file=err, flush=True)
 		else:
 			print(
 				f"Fetching CDNOW_master.txt ({cdnow.LIFETIMES_REQUIREMENT} wheel) ...", file=err, flush=True
 			)
-		txt = cdnow.fetch_cdnow(work_dir)
+			txt = cdnow.fetch_cdnow(work_dir)
 	elif Path(txt).is_dir():
 		raise CliError(f"--cdnow {txt} is a directory (give CDNOW_master.txt, or --cdnow alone to fetch it)")
 	elif not Path(txt).is_file():
@@ -178,9 +179,10 @@ def run(
 def _check_as_of(db: SQLiteDatabase, db_path, as_of: date, company: str | None) -> str | None:
 	"""Refuse a date before the first invoice (nothing to score yet) or a company without invoices; a
 	date after the last invoice is fine (the silence since then is what a CSM must see): the note."""
-	span = invoice_span(db, company) if has_table(db, "tabSales Invoice") else None
+	invoices = has_table(db, "tabSales Invoice")
+	span = invoice_span(db, company) if invoices else None
 	if span is None:
-		companies = invoice_companies(db) if company is not None and has_table(db, "tabSales Invoice") else []
+		companies = invoice_companies(db) if company is not None and invoices else []
 		if companies:
 			raise CliError(
 				f'--company "{company}": no submitted sales invoice of that company in {db_path}'

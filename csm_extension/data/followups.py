@@ -13,9 +13,10 @@ from datetime import date
 
 from csm_extension.data.db import Database, to_date, to_float
 from csm_extension.engine.planning import ClosedItem, FollowUpPlan, OpenItem
-from csm_extension.engine.rules import flag_key
+from csm_extension.engine.rules import Flag, flag_key
 
 TABLE = "tabCSM Red Flag"
+EVIDENCE_SEPARATOR = "\n"  # a flag's evidence documents, one a line
 OPEN_STATUSES = ("Open", "Acknowledged")
 CLOSED_STATUSES = ("Resolved", "Dismissed")
 SERIES_DIGITS = 5  # as a Frappe naming series "CSM-RF-.YYYY.-" numbers them
@@ -78,6 +79,16 @@ def create_followup_table(db: Database) -> None:
 		db.sql(f"CREATE TABLE IF NOT EXISTS `{TABLE}` ({_SQLITE_COLUMNS})")
 
 
+def flag_shows(flag: Flag) -> dict:
+	"""The columns of a stored flag that show what it found, as a site and the offline store keep them
+	(and load_followup_state reads them back): written when it opens, rewritten while it is kept."""
+	return {
+		"observed_value": flag.value,
+		"explanation": flag.explanation,
+		"evidence": EVIDENCE_SEPARATOR.join(flag.evidence),
+	}
+
+
 def load_followup_state(db: Database) -> tuple[list[OpenItem], list[ClosedItem]]:
 	"""Open flags, and per customer and rule the last date a flag was closed (for cooldowns)."""
 	open_rows = db.sql(_OPEN, {"open1": OPEN_STATUSES[0], "open2": OPEN_STATUSES[1]})
@@ -92,7 +103,7 @@ def load_followup_state(db: Database) -> tuple[list[OpenItem], list[ClosedItem]]
 			name,
 			to_float(value),
 			explanation,
-			tuple(evidence.split("\n")) if evidence else (),
+			tuple(evidence.split(EVIDENCE_SEPARATOR)) if evidence else (),
 			severity,
 			to_float(threshold),
 		)
@@ -133,10 +144,8 @@ def apply_plan(db: Database, plan: FollowUpPlan, as_of: date) -> dict[str, int]:
 				"severity": flag.severity,
 				"status": "Open",
 				"raised_on": as_of,
-				"observed_value": flag.value,
 				"threshold": flag.threshold,
-				"explanation": flag.explanation,
-				"evidence": "\n".join(flag.evidence),
+				**flag_shows(flag),
 				"open_key": flag.key,
 			}
 			for i, flag in enumerate(plan.to_open)
@@ -149,14 +158,7 @@ def apply_plan(db: Database, plan: FollowUpPlan, as_of: date) -> dict[str, int]:
 				opened,
 			)
 		kept = [
-			{
-				"name": item.ref,
-				"observed_value": flag.value,
-				"explanation": flag.explanation,
-				"evidence": "\n".join(flag.evidence),
-			}
-			for item, flag in plan.to_keep
-			if item.shows_stale(flag)
+			{"name": item.ref, **flag_shows(flag)} for item, flag in plan.to_keep if item.shows_stale(flag)
 		]
 		if kept:
 			db.executemany(

@@ -236,21 +236,21 @@ def stored_names(db, table: str, names: Iterable[str]) -> dict[str, list[str]]:
 	return found
 
 
-def _check_not_loaded(db, table: str, rows: _Rows) -> None:
-	found = stored_names(db, table, (r["name"] for r in rows.rows))
-	if not found:
+def _check_not_loaded(rows: _Rows, found: dict[str, list[str]]) -> None:
+	"""No ID of `rows` is stored already; `found` is stored_names for (at least) those IDs."""
+	i = next((i for i, r in enumerate(rows.rows) if r["name"] in found), None)
+	if i is None:
 		return
-	i = next(i for i, r in enumerate(rows.rows) if r["name"] in found)
 	name, stored = rows.rows[i]["name"], found[rows.rows[i]["name"]]
 	how = "" if name in stored else f' as "{stored[0]}" ({SAME_NAME})'
 	raise rows.error(i, "ID", f'"{name}" is already in the database{how}')
 
 
-def _check_customers_known(db, customers: _Rows, invoices: _Rows) -> None:
-	"""Every invoice's customer is in the customer file or the database, spelt exactly as there."""
+def _check_customers_known(customers: _Rows, invoices: _Rows, found: dict[str, list[str]]) -> None:
+	"""Every invoice's customer is in the customer file or the database, spelt exactly as there; `found`
+	is stored_names of the customers for (at least) the invoices' customers not in the file."""
 	in_file = {r["name"] for r in customers.rows}
 	elsewhere = {r["customer"] for r in invoices.rows} - in_file
-	found = stored_names(db, "tabCustomer", elsewhere)
 	unknown = {c for c in elsewhere if c not in found.get(c, ())}
 	if not unknown:
 		return
@@ -295,11 +295,15 @@ def load_exports(
 		else None
 	)
 	_check_unique(customers)
-	_check_not_loaded(db, "tabCustomer", customers)
+	in_file = {r["name"] for r in customers.rows}
+	linked = {r["customer"] for r in invoices.rows} - in_file if invoices is not None else set()
+	# One look-up of tabCustomer serves both checks (on SQLite it reads the whole table).
+	stored_customers = stored_names(db, "tabCustomer", in_file | linked)
+	_check_not_loaded(customers, stored_customers)
 	if invoices is not None:
 		_check_unique(invoices)
-		_check_not_loaded(db, "tabSales Invoice", invoices)
-		_check_customers_known(db, customers, invoices)
+		_check_not_loaded(invoices, stored_names(db, "tabSales Invoice", (r["name"] for r in invoices.rows)))
+		_check_customers_known(customers, invoices, stored_customers)
 	with db.transaction():
 		_insert(db, "tabCustomer", customers.rows, "customers", progress, batch_size)
 		if invoices is not None:

@@ -30,6 +30,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+# The loader takes dates in these years only, due dates included.
+from csm_extension.data.export_columns import FIRST_YEAR, LAST_YEAR
+
 LIFETIMES_REQUIREMENT = "lifetimes==0.11.3"
 WHEEL_MEMBER = "lifetimes/datasets/CDNOW_master.txt"
 CDNOW_FILENAME = "CDNOW_master.txt"
@@ -40,9 +43,6 @@ CUSTOMER_GROUP = "Individual"
 TERRITORY = "All Territories"
 PAYMENT_TERMS_DAYS = 30
 UNPAID_ONE_IN = 20
-# The loader takes dates in these years only, due dates included.
-MIN_YEAR = 1900
-MAX_YEAR = 2199
 MAX_DOLLARS = Decimal(10**12)  # a line's dollars, and a customer's total for a day, stay below this
 
 EXPECTED_LINE = "expected: customer id, YYYYMMDD, number of CDs, dollars"
@@ -140,11 +140,11 @@ def _parse_day(day: str) -> date:
 		posting_date = date(int(day[:4]), int(day[4:6]), int(day[6:]))
 	except ValueError:
 		raise _LineError(f"date {day!r} is not a real date") from None
-	if not MIN_YEAR <= posting_date.year <= MAX_YEAR:
-		raise _LineError(f"date {day!r} is outside the years {MIN_YEAR}-{MAX_YEAR}")
-	if (posting_date + timedelta(days=PAYMENT_TERMS_DAYS)).year > MAX_YEAR:
+	if not FIRST_YEAR <= posting_date.year <= LAST_YEAR:
+		raise _LineError(f"date {day!r} is outside the years {FIRST_YEAR}-{LAST_YEAR}")
+	if (posting_date + timedelta(days=PAYMENT_TERMS_DAYS)).year > LAST_YEAR:
 		raise _LineError(
-			f"date {day!r} is too late: its due date, {PAYMENT_TERMS_DAYS} days on, would be past {MAX_YEAR}"
+			f"date {day!r} is too late: its due date, {PAYMENT_TERMS_DAYS} days on, would be past {LAST_YEAR}"
 		)
 	return posting_date
 

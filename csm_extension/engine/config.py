@@ -281,9 +281,8 @@ def load_config(path: str | Path | None = None) -> EngineConfig:
 	try:
 		# utf-8-sig: a byte order mark, as some editors write, is no error.
 		data = json.loads(path.read_text(encoding="utf-8-sig"), object_pairs_hook=_no_duplicate_keys)
-		json.dumps(data, ensure_ascii=False).encode(
-			"utf-8"
-		)  # a lone surrogate ("\\ud800") cannot be written anywhere
+		# A lone surrogate ("\\ud800") parses, but no file or database can take it.
+		json.dumps(data, ensure_ascii=False).encode("utf-8")
 	except FileNotFoundError:
 		raise ConfigError(f"{path}: no such rule file") from None
 	except UnicodeDecodeError as e:

@@ -63,7 +63,7 @@ class Flag:
 
 	def __getattr__(self, name: str):
 		# Only reached for an attribute the instance lacks: the explanation of a flag the daily pass
-		# built with `lazy_flag`, formatted when first read (most flags of a pass are kept or planned,
+		# built with rule_evaluator, formatted when first read (most flags of a pass are kept or planned,
 		# never shown; formatting them all was half the rules' time).
 		lazy = self.__dict__.get("_explain") if name == "explanation" else None
 		if lazy is None:

@@ -10,6 +10,7 @@ from frappe.utils import getdate, today
 
 from csm_extension.data import app_tables
 from csm_extension.data.db import FrappeDatabase
+from csm_extension.data.followups import EVIDENCE_SEPARATOR
 from csm_extension.engine.daily_pass import run_daily_pass
 from csm_extension.engine.facts import compute_facts
 from csm_extension.services.daily_pass import _extra_signals
@@ -50,7 +51,7 @@ def health_now(customer: str, as_of=None) -> dict:
 def _link_evidence(flags: list) -> None:
 	"""Each flag's `documents`: its evidence names with the doctype to open them in (the invoices the
 	signals cite), in one statement for all flags; a name of no known document stays plain text."""
-	evidence = {f.name: [n for n in (f.evidence or "").split("\n") if n] for f in flags}
+	evidence = {f.name: [n for n in (f.evidence or "").split(EVIDENCE_SEPARATOR) if n] for f in flags}
 	names = {n for ns in evidence.values() for n in ns}
 	invoices = (
 		set(frappe.get_all("Sales Invoice", filters={"name": ("in", names)}, pluck="name"))

@@ -8,6 +8,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, getdate, today
 
+from csm_extension.data.followups import flag_shows
 from csm_extension.engine.rules import Flag, flag_key
 from csm_extension.services import todos
 from csm_extension.services.settings import due_days
@@ -27,10 +28,8 @@ def open_flag(flag: Flag, csm: str | None, as_of) -> str | None:
 			"status": "Open",
 			"raised_on": as_of,
 			"csm": csm,
-			"observed_value": flag.value,
 			"threshold": flag.threshold,
-			"explanation": flag.explanation,
-			"evidence": "\n".join(flag.evidence),
+			**flag_shows(flag),
 		}
 	)
 	try:
@@ -80,16 +79,7 @@ def refresh_flags(kept: Iterable[tuple[str, Flag]]) -> None:
 	"""Rewrite what kept flags show (observed value, explanation, evidence), a hundred to a statement:
 	`kept` is (CSM Red Flag name, today's flag), the flags whose stored values are out of date."""
 	frappe.db.bulk_update(
-		"CSM Red Flag",
-		{
-			name: {
-				"observed_value": flag.value,
-				"explanation": flag.explanation,
-				"evidence": "\n".join(flag.evidence),
-			}
-			for name, flag in kept
-		},
-		update_modified=False,
+		"CSM Red Flag", {name: flag_shows(flag) for name, flag in kept}, update_modified=False
 	)
 
 
