@@ -7,7 +7,7 @@ to about 2 KB as real ERPNext rows are (or cloned from a site's table with `--li
     their rows arrive, so the data load and the evaluation overlap; and the statements (a) issues. For
     reference, the two parts one after the other: `load_facts`, then `run_daily_pass` on the list; and
     (a)'s two statements alone, their rows read and dropped; and the server's own time for them
-    (ANALYZE FORMAT=JSON: the server runs them and sends no rows), the part no evaluation can remove;
+    (ANALYZE FORMAT=JSON: the server runs them and sends no rows), about what no evaluation can remove;
 (b) the floor: the bare customer GROUP BY on the table as ERPNext indexes it (no app index);
 (c) the peer: one query per customer, as ERPNext's Inactive Customers report does (its summary query
     once plus its per-customer query, timed on a random sample and extrapolated to N);
@@ -303,6 +303,13 @@ def measure(db: PyMySQLDatabase, conn, n: int, args, rng: random.Random) -> dict
 	return stats
 
 
+def sql_seconds(s: dict) -> float:
+	"""What (a) cannot go below on these statements, approximately: the server's time for them. ANALYZE
+	adds its own instrumentation and can read above the plain run with rows sent, so the smaller of the
+	two."""
+	return min(s["server"], s["bare"])
+
+
 def server_seconds(db: PyMySQLDatabase, statement: str, params: dict) -> float:
 	"""The server's own time for `statement`, measured by MariaDB's ANALYZE FORMAT=JSON."""
 	[(plan,)] = db.sql(statement.replace("SELECT", "ANALYZE FORMAT=JSON SELECT", 1), params)
@@ -329,8 +336,7 @@ def report(label: str, s: dict) -> None:
 	)
 	print(
 		f"  {'':<16}           the server alone on them (ANALYZE, no rows sent): {s['server']:.2f}s"
-		f" (no pass on these statements is faster, however fast its Python: peer/pass <="
-		f" {s['peer'] / s['server']:.1f})"
+		f" (about what no faster Python can remove: peer/pass <= about {s['peer'] / sql_seconds(s):.1f})"
 	)
 	print(
 		f"  {'':<16} (b) floor {s['floor']:6.2f}s   pass/floor = {s['pass'] / s['floor']:.2f}"
@@ -385,8 +391,8 @@ def main(argv=None) -> None:
 	# The peer's faster run (ERPNext's report may well profit from the app's index too).
 	peer = min(without["peer"], with_index["peer"])
 	print(
-		f"bound N={n}: peer / (a)'s statements on the server alone = {peer / with_index['server']:.1f}"
-		" (the most peer/pass can reach on these statements, however fast the evaluation)"
+		f"bound N={n}: peer / (a)'s statements alone = {peer / sql_seconds(with_index):.1f}"
+		" (about the most peer/pass can reach on these statements, however fast the evaluation)"
 	)
 	print(
 		f"bench N={n} pass/floor={with_index['pass'] / without['floor']:.2f}"
