@@ -8,6 +8,8 @@ to about 2 KB as real ERPNext rows are (or cloned from a site's table with `--li
     reference, the two parts one after the other: `load_facts`, then `run_daily_pass` on the list; and
     (a)'s two statements alone, their rows read and dropped; and the server's own time for them
     (ANALYZE FORMAT=JSON: the server runs them and sends no rows), about what no evaluation can remove;
+    and the same rows read and parsed into plain lists (benchmarks/read_floor.py), what any evaluation
+    of these statements would still cost in Python;
 (b) the floor: the bare customer GROUP BY on the table as ERPNext indexes it (no app index);
 (c) the peer: one query per customer, as ERPNext's Inactive Customers report does (its summary query
     once plus its per-customer query, timed on a random sample and extrapolated to all the enabled
@@ -32,7 +34,6 @@ import random
 import sys
 import time
 from contextlib import contextmanager, nullcontext
-from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,16 +41,14 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from csm_extension.data.db import PyMySQLDatabase  # noqa: E402
 from csm_extension.data.facts import COVERING_INDEX, facts_statements, iter_facts, load_facts  # noqa: E402
-from csm_extension.data.schema import TABLES, create_erpnext_tables  # noqa: E402
 from csm_extension.engine.config import default_config  # noqa: E402
 from csm_extension.engine.daily_pass import run_daily_pass  # noqa: E402
 
-AS_OF = date(2025, 12, 31)
-HISTORY_DAYS = 3 * 365
-# Bytes of column data a row carries; InnoDB stores a 1,900-byte invoice row in about 2 KB of pages.
-ROW_BYTES = {"tabSales Invoice": 1900, "tabCustomer": 500}
-FILLER_COLUMNS = {"tabSales Invoice": 16, "tabCustomer": 4}
-INSERT_CHUNK = 250_000
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from bench_tables import AS_OF, add_app_index, create_tables, fill  # noqa: E402
+from read_floor import read_columns  # noqa: E402
+
 PEER_SAMPLE = 2000
 
 FLOOR = (
@@ -119,108 +118,6 @@ def server(args):
 			admin.close()
 
 
-def create_tables(db: PyMySQLDatabase, like: str | None) -> None:
-	"""Empty `tabCustomer` and `tabSales Invoice`, with ERPNext's indexes and no app index."""
-	for table in TABLES:
-		db.sql(f"DROP TABLE IF EXISTS `{table}`")
-	if like:
-		source_db, source_table = like.split(".", 1)
-		db.sql(f"CREATE TABLE `tabSales Invoice` LIKE `{source_db}`.`{source_table.strip('`')}`")
-		db.sql(f"CREATE TABLE `tabCustomer` LIKE `{source_db}`.`tabCustomer`")
-	else:
-		create_erpnext_tables(db)
-		for table, count in FILLER_COLUMNS.items():
-			pads = ", ".join(f"`filler_{i:02d}` varchar(140) DEFAULT NULL" for i in range(count))
-			db.sql(f"ALTER TABLE `{table}` ADD COLUMN ({pads}, `remarks` text DEFAULT NULL)")
-	drop_app_index(db)
-
-
-def drop_app_index(db: PyMySQLDatabase) -> None:
-	name = COVERING_INDEX[0]
-	if db.sql(f"SHOW INDEX FROM `tabSales Invoice` WHERE Key_name = '{name}'"):
-		db.sql(f"ALTER TABLE `tabSales Invoice` DROP INDEX `{name}`")
-
-
-def add_app_index(db: PyMySQLDatabase) -> None:
-	name, columns = COVERING_INDEX
-	cols = ", ".join(f"`{c}`" for c in columns)
-	db.sql(f"ALTER TABLE `tabSales Invoice` ADD INDEX `{name}` ({cols})")
-
-
-def filler(db: PyMySQLDatabase, table: str, known: dict[str, str]) -> dict[str, str]:
-	"""Expressions for the columns not in `known`: text columns padded up to the table's row width,
-	NOT NULL columns without a default given a value of their type."""
-	columns = db.sql(
-		"SELECT COLUMN_NAME, DATA_TYPE, CHARACTER_MAXIMUM_LENGTH, IS_NULLABLE, COLUMN_DEFAULT"
-		" FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = %(t)s"
-		" ORDER BY ORDINAL_POSITION",
-		{"t": table},
-	)
-	budget = ROW_BYTES[table] - 150  # the known columns take about that much
-	exprs = {}
-	for name, data_type, max_len, nullable, default in columns:
-		if name in known:
-			continue
-		if data_type in ("varchar", "char", "text", "mediumtext", "longtext") and budget > 0:
-			width = min(budget, 120 if data_type in ("varchar", "char") else 400, max_len or 0)
-			if width > 0:
-				exprs[name] = f"REPEAT('x', {width})"
-				budget -= width
-				continue
-		if nullable == "NO" and default is None:
-			exprs[name] = {"date": "'2000-01-01'", "datetime": "'2000-01-01'", "time": "'00:00:00'"}.get(
-				data_type, "''" if "char" in data_type or "text" in data_type else "0"
-			)
-	return exprs
-
-
-def fill(db: PyMySQLDatabase, n_customers: int, per_customer: int) -> None:
-	"""N customers and N * per_customer invoices in posting order (as ERPNext names them), generated
-	by the server from MariaDB's Sequence engine."""
-	customer = {
-		"name": "CONCAT('CUST-', LPAD(seq, 7, '0'))",
-		"customer_name": "CONCAT('Customer ', seq, ' Trading Ltd')",
-		"customer_group": "ELT(1 + seq % 3, 'Commercial', 'Retail', 'Government')",
-		"territory": "ELT(1 + seq % 4, 'North', 'South', 'East', 'West')",
-		"disabled": "seq % 50 = 0",
-		"docstatus": "0",
-	}
-	insert_select(db, "tabCustomer", {**customer, **filler(db, "tabCustomer", customer)}, n_customers)
-
-	rows = n_customers * per_customer
-	posting = f"DATE_SUB('{AS_OF}', INTERVAL ({rows} - seq) * {HISTORY_DAYS} DIV {rows} DAY)"
-	amount = "CAST(CRC32(CONCAT('amount', seq)) % 500000 AS SIGNED) / 100"
-	invoice = {
-		"name": "CONCAT('ACC-SINV-', LPAD(seq, 9, '0'))",
-		# About per_customer invoices each (0 for a few), spread over the whole history.
-		"customer": f"CONCAT('CUST-', LPAD(1 + CRC32(seq) % {n_customers}, 7, '0'))",
-		"company": "IF(seq % 10 = 0, 'Acme Trading Europe GmbH', 'Acme Trading Ltd')",
-		"posting_date": posting,
-		"due_date": f"DATE_ADD({posting}, INTERVAL 30 DAY)",
-		"creation": posting,
-		"modified": posting,
-		"docstatus": "CASE WHEN seq % 41 = 0 THEN 0 WHEN seq % 43 = 0 THEN 2 ELSE 1 END",
-		"is_return": "seq % 23 = 0",
-		"base_net_total": f"IF(seq % 23 = 0, -1, 1) * {amount}",
-		# Recent invoices mostly open, older ones mostly paid.
-		"outstanding_amount": f"IF(seq % 23 = 0, 0, IF(seq > {rows} * 0.95 AND seq % 3 > 0 OR seq % 17 = 0,"
-		f" {amount}, 0))",
-	}
-	insert_select(db, "tabSales Invoice", {**invoice, **filler(db, "tabSales Invoice", invoice)}, rows)
-	db.sql("ANALYZE TABLE `tabCustomer`, `tabSales Invoice`")
-
-
-def insert_select(db: PyMySQLDatabase, table: str, exprs: dict[str, str], rows: int) -> None:
-	columns = ", ".join(f"`{c}`" for c in exprs)
-	values = ", ".join(exprs.values()).replace("%", "%%")
-	for start in range(1, rows + 1, INSERT_CHUNK):
-		stop = min(rows, start + INSERT_CHUNK - 1)
-		db.sql(
-			f"INSERT INTO `{table}` ({columns}) SELECT {values} FROM seq_{start}_to_{stop}",
-			{},
-		)
-
-
 def best(fn, repeat: int) -> list[float]:
 	"""Per-part timings of the best of `repeat` runs after a warm-up (fn returns a list of seconds)."""
 	fn()
@@ -270,6 +167,13 @@ def measure(db: PyMySQLDatabase, conn, n: int, args, rng: random.Random) -> dict
 			sum(server_seconds(db, q, statements.params) for q in (statements.overdue, statements.customers))
 		]
 
+	def columns():
+		# (a)'s rows read and parsed into plain lists (benchmarks/read_floor.py): what any evaluation of
+		# these statements, however fast, would still cost in Python.
+		t0 = time.perf_counter()
+		read_columns(db, statements, list(windows), AS_OF)
+		return [time.perf_counter() - t0]
+
 	def apart():
 		# The two parts one after the other, to show what each costs.
 		t0 = time.perf_counter()
@@ -300,6 +204,7 @@ def measure(db: PyMySQLDatabase, conn, n: int, args, rng: random.Random) -> dict
 	stats["load"], stats["evaluate"], stats["serial"] = best(apart, args.repeat)
 	stats["bare"] = best(bare, args.repeat)[0]
 	stats["server"] = best(server_only, args.repeat)[0]
+	stats["columns"] = best(columns, args.repeat)[0]
 	stats["summary"], stats["per_customer"], stats["peer"] = best(peer, args.repeat)
 	stats["sample"], stats["enabled"] = len(sample), len(customers)
 	return stats
@@ -339,6 +244,10 @@ def report(label: str, s: dict) -> None:
 	print(
 		f"  {'':<16}           the server alone on them (ANALYZE, no rows sent): {s['server']:.2f}s"
 		f" (about what no faster Python can remove: peer/pass <= about {s['peer'] / sql_seconds(s):.1f})"
+	)
+	print(
+		f"  {'':<16}           the same rows read and parsed into plain lists (no objects, nothing scored):"
+		f" {s['columns']:.2f}s (peer/pass <= about {s['peer'] / s['columns']:.1f} on these statements)"
 	)
 	print(
 		f"  {'':<16} (b) floor {s['floor']:6.2f}s   pass/floor = {s['pass'] / s['floor']:.2f}"
@@ -394,7 +303,8 @@ def main(argv=None) -> None:
 	peer = min(without["peer"], with_index["peer"])
 	print(
 		f"bound N={n}: peer / (a)'s statements alone = {peer / sql_seconds(with_index):.1f}"
-		" (about the most peer/pass can reach on these statements, however fast the evaluation)"
+		" (about the most peer/pass can reach on these statements, however fast the evaluation);"
+		f" with the rows parsed into plain lists = {peer / with_index['columns']:.1f}"
 	)
 	print(
 		f"bench N={n} pass/floor={with_index['pass'] / without['floor']:.2f}"

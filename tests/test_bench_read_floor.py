@@ -1,0 +1,113 @@
+"""benchmarks/read_floor.py (the benchmark's reading floor) parses what `load_facts` loads, on both backends."""
+
+from __future__ import annotations
+
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from csm_extension.data.facts import facts_statements, load_facts
+from csm_extension.engine.models import CustomerRow
+from tests.test_data_facts import AS_OF, insert_rows, inv
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+
+from read_floor import read_columns  # noqa: E402
+
+WINDOWS = [30, 90]
+
+
+def rows():
+	d = lambda n: AS_OF - timedelta(days=n)  # noqa: E731
+	customers = [
+		CustomerRow("A", "Alpha Ltd", "Retail", "North"),
+		CustomerRow("B", "Beta", "Commercial", "South"),
+		CustomerRow("C", "No invoices yet"),
+		CustomerRow("D", "Disabled", disabled=True),
+		CustomerRow("E", "Echo two a day"),
+	]
+	invoices = [
+		# A: four purchase days, a return, two overdue invoices (oldest due 40 days ago), a draft.
+		inv("A-1", "A", d(200), 100.0, due=d(170), outstanding=0.0),
+		inv("A-2", "A", d(120), 250.0, due=d(40), outstanding=250.0),
+		inv("A-3", "A", d(60), 80.0, due=d(30), outstanding=30.0),
+		inv("A-4", "A", d(10), 40.0, due=d(-20), outstanding=40.0),
+		inv("A-R", "A", d(5), -20.0, is_return=True),
+		inv("A-DRAFT", "A", d(3), 999.0, docstatus=0),
+		# B: a single order.
+		inv("B-1", "B", d(45), 75.5),
+		inv("D-1", "D", d(45), 10.0),
+		# E: two orders on the same day, then one more: two purchase days, three orders.
+		inv("E-1", "E", d(90), 10.0),
+		inv("E-2", "E", d(90), 15.0),
+		inv("E-3", "E", d(29), 5.0),
+	]
+	return customers, invoices
+
+
+def test_read_columns_holds_the_facts_load_facts_builds(db):
+	insert_rows(db, *rows())
+	cols = read_columns(db, facts_statements(db, AS_OF, WINDOWS), WINDOWS, AS_OF)
+	facts = load_facts(db, AS_OF, WINDOWS)
+	order = sorted(range(len(cols["customer"])), key=cols["customer"].__getitem__)
+	assert [cols["customer"][i] for i in order] == [f.customer for f in facts] == ["A", "B", "C", "E"]
+	for i, f in zip(order, facts, strict=True):
+		got = {name: column[i] for name, column in cols.items() if name != "overdue"}
+		want = {
+			"customer": f.customer,
+			"customer_name": f.customer_name,
+			"customer_group": f.customer_group,
+			"territory": f.territory,
+			"orders": f.orders,
+			"lifetime_revenue": pytest.approx(f.lifetime_revenue),
+			"purchase_days": f.purchase_days,
+			"first_day": f.first_invoice_date and f.first_invoice_date.toordinal(),
+			"last_day": f.last_invoice_date and f.last_invoice_date.toordinal(),
+			"last_invoice": f.last_invoice,
+			"typical_gap_days": f.typical_gap_days,
+		}
+		for days in WINDOWS:
+			w = f.window(days)
+			want[f"recent_orders_{days}"] = w.recent_orders
+			want[f"recent_revenue_{days}"] = pytest.approx(w.recent_revenue)
+			want[f"previous_orders_{days}"] = w.previous_orders
+			want[f"previous_revenue_{days}"] = pytest.approx(w.previous_revenue)
+		assert got == want, f.customer
+		if f.overdue_invoices:
+			amount, count, oldest = cols["overdue"][f.customer]
+			assert (amount, count, oldest) == (
+				pytest.approx(f.overdue_amount),
+				len(f.overdue_invoices),
+				f.oldest_overdue_days,
+			)
+		else:
+			assert f.customer not in cols["overdue"]
+
+
+def test_read_columns_by_hand(db):
+	"""The same figures worked out by hand for A, so that the comparison above cannot pass on two
+	equal mistakes."""
+	insert_rows(db, *rows())
+	cols = read_columns(db, facts_statements(db, AS_OF, WINDOWS), WINDOWS, AS_OF)
+	a = cols["customer"].index("A")
+	# Orders on days -200, -120, -60, -10: gaps 80, 60, 50, median 60. Lifetime 100+250+80+40-20.
+	assert (cols["orders"][a], cols["purchase_days"][a], cols["typical_gap_days"][a]) == (4, 4, 60.0)
+	assert cols["lifetime_revenue"][a] == pytest.approx(450.0)
+	assert (cols["first_day"][a], cols["last_day"][a]) == (
+		(AS_OF - timedelta(days=200)).toordinal(),
+		(AS_OF - timedelta(days=10)).toordinal(),
+	)
+	assert cols["last_invoice"][a] == "A-4"
+	# 30-day window: A-4 and the return (40 - 20); the 30 before it (60, 30] days back: nothing, as A-3
+	# lies exactly 60 days back, on the edge that belongs to the window before.
+	assert (cols["recent_orders_30"][a], cols["recent_revenue_30"][a]) == (1, pytest.approx(20.0))
+	assert (cols["previous_orders_30"][a], cols["previous_revenue_30"][a]) == (0, 0.0)
+	# 90-day window: A-3, A-4 and the return (80 + 40 - 20); the 90 before it: A-2 (250).
+	assert (cols["recent_orders_90"][a], cols["recent_revenue_90"][a]) == (2, pytest.approx(100.0))
+	assert (cols["previous_orders_90"][a], cols["previous_revenue_90"][a]) == (1, pytest.approx(250.0))
+	# Overdue: A-2 (250, due 40 days ago) and A-3 (30, due 30 days ago); A-4 is not due yet.
+	assert cols["overdue"]["A"] == (pytest.approx(280.0), 2, 40)
+	e = cols["customer"].index("E")
+	assert (cols["orders"][e], cols["purchase_days"][e], cols["typical_gap_days"][e]) == (3, 2, None)
