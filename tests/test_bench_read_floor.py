@@ -1,7 +1,9 @@
-"""benchmarks/read_floor.py (the benchmark's reading floor) parses what `load_facts` loads, on both backends."""
+"""The benchmark's floors: benchmarks/read_floor.py parses what `load_facts` loads, and
+benchmarks/evaluate_floor.py decides what `run_daily_pass` decides, on both backends."""
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -9,11 +11,15 @@ from pathlib import Path
 import pytest
 
 from csm_extension.data.facts import facts_statements, load_facts
+from csm_extension.engine.config import default_config
+from csm_extension.engine.daily_pass import run_daily_pass
 from csm_extension.engine.models import CustomerRow
+from csm_extension.engine.scoring import Measure
 from tests.test_data_facts import AS_OF, insert_rows, inv
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
+from evaluate_floor import _points, evaluate_columns  # noqa: E402
 from read_floor import read_columns  # noqa: E402
 
 WINDOWS = [30, 90]
@@ -111,3 +117,89 @@ def test_read_columns_by_hand(db):
 	assert cols["overdue"]["A"] == (pytest.approx(280.0), 2, 40)
 	e = cols["customer"].index("E")
 	assert (cols["orders"][e], cols["purchase_days"][e], cols["typical_gap_days"][e]) == (3, 2, None)
+
+
+def varied_rows():
+	"""rows() and forty customers with four orders each, some gone quiet, some buying less."""
+	customers, invoices = rows()
+	for i in range(40):
+		name = f"S-{i:02d}"
+		customers.append(CustomerRow(name, f"Synthetic {i}", ("Retail", "Commercial")[i % 2], "North"))
+		quiet = 3 * i  # days since the last order grow with i
+		for k in range(4):
+			posted = AS_OF - timedelta(days=quiet + (11 + i % 7) * k)
+			invoices.append(
+				inv(
+					f"S-{i:02d}-{k}",
+					name,
+					posted,
+					50.0 + 10 * k,
+					due=posted + timedelta(days=30),
+					outstanding=i % 3 * 10.0,
+				)
+			)
+	return customers, invoices
+
+
+@pytest.mark.parametrize("segment", [None, "Retail"])
+def test_evaluate_columns_decides_what_the_engine_decides(db, segment):
+	insert_rows(db, *varied_rows())
+	config = default_config()
+	if segment:  # every rule limited to one customer group, to exercise the segment filter
+		config = dataclasses.replace(
+			config, rules=tuple(dataclasses.replace(r, customer_group=segment) for r in config.rules)
+		)
+	cols = read_columns(db, facts_statements(db, AS_OF, WINDOWS), WINDOWS, AS_OF)
+	scores, flags = evaluate_columns(cols, config, AS_OF)
+	result = run_daily_pass(load_facts(db, AS_OF, WINDOWS), config, AS_OF)
+
+	names = cols["customer"]
+	assert dict(zip(names, scores, strict=True)) == {c: s.score for c, s in result.scores.items()}
+	got = sorted((names[i], rule, value) for i, rule, value in flags)
+	want = sorted((f.customer, f.rule, f.value) for f in result.flags)
+	assert [g[:2] for g in got] == [w[:2] for w in want]
+	assert [g[2] for g in got] == pytest.approx([w[2] for w in want])
+	assert len({rule for _, rule, _ in want}) >= 4, "the data should raise flags of several rules"
+	# Each customer's flags come in rule order, as the engine lists them.
+	order = {r.name: k for k, r in enumerate(config.rules)}
+	assert all((a[0], order[a[1]]) < (b[0], order[b[1]]) for a, b in zip(flags, flags[1:], strict=False))
+	if segment:
+		assert {names[i] for i, _, _ in flags} <= {
+			c.name for c in varied_rows()[0] if c.customer_group == segment
+		}
+
+
+@pytest.mark.parametrize(
+	"measure",
+	[
+		Measure("recency", 30, "lower", ((1.0, 100), (1.5, 75), (2.0, 50), (3.0, 25)), 0),
+		Measure("order_trend", 20, "higher", ((0, 100), (-25, 75), (-50, 50), (-75, 25)), 0),
+		# Out of order: a band whose bound an earlier band already covers never wins.
+		Measure("tenure", 10, "lower", ((2.0, 50), (1.0, 100), (3.0, 25)), 5),
+		Measure("tenure", 10, "higher", ((10, 60), (20, 100), (0, 10)), 1),
+	],
+)
+def test_band_points_by_bisection_are_measure_points(measure):
+	raws = [
+		-100,
+		-75,
+		-75.5,
+		-50,
+		-25,
+		-0.1,
+		0,
+		0.5,
+		1.0,
+		1.2,
+		1.5,
+		2.0,
+		2.5,
+		3.0,
+		3.1,
+		10,
+		15,
+		20,
+		400,
+		None,
+	]
+	assert _points(measure, raws) == [None if v is None else measure.points(v) for v in raws]
