@@ -1,12 +1,13 @@
-"""The least evaluation of the customers' facts held as plain lists (`read_floor.read_columns`): every
-customer's score and every rule's flags, decided as the engine decides them, one list per measure and
-per signal, with no object per customer, score or flag (a flag is a tuple) and no explanation.
-`bench_daily_pass.py` times it after `read_columns`: the two together are about the least a pass in
-Python could take on (a)'s statements, whatever its design. tests/test_bench_read_floor.py checks that
-it decides what `engine.daily_pass.run_daily_pass` decides.
+"""A straightforward columnar evaluation of the customers' facts held as plain lists
+(`read_floor.read_columns`): every customer's score and every rule's flags, decided as the engine decides
+them, one list per measure and per signal, with no object per customer, score or flag (a flag is a
+tuple), no explanation and no planning. `bench_daily_pass.py` times it after `read_columns`: together,
+an estimate of what a columnar rewrite of the pass would spend in Python on (a)'s statements.
+tests/test_bench_read_floor.py checks that it decides what `engine.daily_pass.run_daily_pass` decides.
 
-Signals only a site fills (the last NPS answer, onboarding) are not in the lists: rules on them raise
-nothing here, as offline and in the benchmark.
+Signals only a site fills (the last NPS answer, onboarding, a churn a CSM confirmed) are not in the
+lists: rules on the first two raise nothing here, and no customer counts as confirmed churned, as
+offline and in the benchmark.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ from datetime import date
 from csm_extension.engine.config import EngineConfig
 from csm_extension.engine.rules import OPERATORS, Rule
 from csm_extension.engine.scoring import Measure
+
+# Filled only inside a site (CustomerFacts.extra): never raised offline or in the benchmark.
+SITE_SIGNALS = {"last_nps_score", "onboarding_overdue_days"}
 
 
 def _pct_change(recent: list, previous: list) -> list:
@@ -93,6 +97,9 @@ def evaluate_columns(cols: dict, config: EngineConfig, as_of: date) -> tuple[lis
 			for d, g in zip(since, gap, strict=True)
 		],
 	}
+	unknown = {r.signal for r in config.rules if r.enabled} - set(signals) - SITE_SIGNALS
+	if unknown:
+		raise ValueError(f"evaluate_columns does not know the signal(s) {sorted(unknown)}: add them here")
 	flags = []
 	for position, rule in enumerate(r for r in config.rules if r.enabled and r.signal in signals):
 		values = signals[rule.signal](rule.window_days)

@@ -1,11 +1,11 @@
-"""The least a daily pass built on (a)'s statements does in Python: read their rows through the driver
-and parse them into plain columns, one list per fact, with no object per customer and nothing scored,
-flagged or planned. `bench_daily_pass.py` times it next to the pass: no faster evaluation of the same
-statements can take the pass below it.
+"""What a straightforward columnar pass on (a)'s statements spends in Python before deciding anything:
+their rows read through the driver (PyMySQL, as Frappe's) and parsed into plain columns, one list per
+fact, with no object per customer and nothing scored, flagged or planned. `bench_daily_pass.py` times it,
+with `evaluate_floor.evaluate_columns` after it, next to the pass. An estimate of what a rewrite could
+reach on these statements, not a strict lower bound: a cleverer parse can take less.
 
-`read_columns` parses exactly what `data.facts.iter_facts` parses (tests/test_bench_read_floor.py
-checks it against `load_facts`), but into lists: the minimum of what a columnar rewrite of the pass
-would still have to do on each customer's row.
+`read_columns` parses what `data.facts.iter_facts` parses (tests/test_bench_read_floor.py checks it
+against `load_facts`), but into lists.
 """
 
 from __future__ import annotations
@@ -29,16 +29,16 @@ def read_columns(db: Database, statements: FactsStatements, windows: list[int], 
 	with gc_paused():
 		dues: dict[str, list] = {}
 		for customer, packed in db.sql(statements.overdue, statements.params):
-			due_date, outstanding, _ = to_text(packed).split(" ", 2)
-			dues.setdefault(customer, []).append((due_date, float(outstanding)))
-		overdue = {
-			customer: (
-				sum(a for _, a in rows),
+			due_date, outstanding, name = to_text(packed).split(" ", 2)
+			dues.setdefault(customer, []).append((due_date, name, float(outstanding)))
+		overdue = {}
+		for customer, rows in dues.items():
+			rows.sort()  # summed oldest due first, as data.facts does: the same float to the last bit
+			overdue[customer] = (
+				sum(amount for _, _, amount in rows),
 				len(rows),
-				today - date.fromisoformat(min(rows)[0]).toordinal(),
+				today - date.fromisoformat(rows[0][0]).toordinal(),
 			)
-			for customer, rows in dues.items()
-		}
 		parsed = []
 		append = parsed.append
 		numbers = statements.splits - 1  # the packed fields before the day list and the last order

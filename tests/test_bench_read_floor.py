@@ -13,6 +13,7 @@ import pytest
 from csm_extension.data.facts import facts_statements, load_facts
 from csm_extension.engine.config import default_config
 from csm_extension.engine.daily_pass import run_daily_pass
+from csm_extension.engine.facts import compute_facts
 from csm_extension.engine.models import CustomerRow
 from csm_extension.engine.scoring import Measure
 from tests.test_data_facts import AS_OF, insert_rows, inv
@@ -120,11 +121,17 @@ def test_read_columns_by_hand(db):
 
 
 def varied_rows():
-	"""rows() and forty customers with four orders each, some gone quiet, some buying less."""
+	"""rows(), forty customers with four orders each (some gone quiet, some buying less), and customers on
+	the rules' edges: silent for exactly 180 and 181 days, silent past the 365-day churn horizon without a
+	rhythm, 10,000 and 12,000 overdue, 30 and 31 days past due."""
 	customers, invoices = rows()
 	for i in range(40):
 		name = f"S-{i:02d}"
-		customers.append(CustomerRow(name, f"Synthetic {i}", ("Retail", "Commercial")[i % 2], "North"))
+		customers.append(
+			CustomerRow(
+				name, f"Synthetic {i}", ("Retail", "Commercial")[i % 2], ("North", "South")[i % 3 == 0]
+			)
+		)
 		quiet = 3 * i  # days since the last order grow with i
 		for k in range(4):
 			posted = AS_OF - timedelta(days=quiet + (11 + i % 7) * k)
@@ -138,35 +145,107 @@ def varied_rows():
 					outstanding=i % 3 * 10.0,
 				)
 			)
+	d = lambda n: AS_OF - timedelta(days=n)  # noqa: E731
+	edges = {
+		# name: (group, territory, [(days back, amount, days past due or None, outstanding)])
+		"Q-180": (
+			"Retail",
+			"South",
+			[(400, 10.0, None, 0.0), (290, 10.0, None, 0.0), (180, 10.0, None, 0.0)],
+		),
+		"Q-181": (
+			"Retail",
+			"North",
+			[(401, 10.0, None, 0.0), (291, 10.0, None, 0.0), (181, 10.0, None, 0.0)],
+		),
+		"Q-ONE": ("Commercial", "South", [(200, 10.0, None, 0.0)]),
+		"Q-GONE": ("Commercial", "North", [(500, 10.0, None, 0.0), (400, 10.0, None, 0.0)]),
+		"O-10K": (
+			"Retail",
+			"South",
+			[(70, 10000.0, 30, 10000.0), (20, 5.0, None, 0.0), (10, 5.0, None, 0.0)],
+		),
+		"O-12K": (
+			"Commercial",
+			"South",
+			[(80, 12000.0, 31, 12000.0), (40, 5.0, None, 0.0), (5, 5.0, None, 0.0)],
+		),
+	}
+	for name, (group, territory, orders) in edges.items():
+		customers.append(CustomerRow(name, name, group, territory))
+		for k, (back, amount, past_due, outstanding) in enumerate(orders):
+			due = d(past_due) if past_due is not None else d(back) + timedelta(days=30)
+			invoices.append(inv(f"{name}-{k}", name, d(back), amount, due=due, outstanding=outstanding))
 	return customers, invoices
 
 
-@pytest.mark.parametrize("segment", [None, "Retail"])
-def test_evaluate_columns_decides_what_the_engine_decides(db, segment):
+def configs():
+	"""The default rules; all limited to one customer group; and a mix: the first rule disabled, one on a
+	territory, one on a group tree (the group and those below it, as a site fills it)."""
+	base = default_config()
+	one_group = tuple(dataclasses.replace(r, customer_group="Retail") for r in base.rules)
+	mixed = list(base.rules)
+	mixed[0] = dataclasses.replace(mixed[0], enabled=False)
+	mixed[1] = dataclasses.replace(mixed[1], territory="South")
+	mixed[2] = dataclasses.replace(mixed[2], customer_group="All Groups", customer_group_tree=("Commercial",))
+	return {
+		"default": base,
+		"one group": dataclasses.replace(base, rules=one_group),
+		"mixed": dataclasses.replace(base, rules=tuple(mixed)),
+	}
+
+
+@pytest.mark.parametrize("which", ["default", "one group", "mixed"])
+def test_evaluate_columns_decides_what_the_engine_decides(db, which):
 	insert_rows(db, *varied_rows())
-	config = default_config()
-	if segment:  # every rule limited to one customer group, to exercise the segment filter
-		config = dataclasses.replace(
-			config, rules=tuple(dataclasses.replace(r, customer_group=segment) for r in config.rules)
-		)
+	config = configs()[which]
 	cols = read_columns(db, facts_statements(db, AS_OF, WINDOWS), WINDOWS, AS_OF)
 	scores, flags = evaluate_columns(cols, config, AS_OF)
 	result = run_daily_pass(load_facts(db, AS_OF, WINDOWS), config, AS_OF)
 
 	names = cols["customer"]
 	assert dict(zip(names, scores, strict=True)) == {c: s.score for c, s in result.scores.items()}
-	got = sorted((names[i], rule, value) for i, rule, value in flags)
-	want = sorted((f.customer, f.rule, f.value) for f in result.flags)
-	assert [g[:2] for g in got] == [w[:2] for w in want]
-	assert [g[2] for g in got] == pytest.approx([w[2] for w in want])
-	assert len({rule for _, rule, _ in want}) >= 4, "the data should raise flags of several rules"
+	# The same flags with the same values, to the last bit (both read the same sums from the database).
+	assert sorted((names[i], rule, value) for i, rule, value in flags) == sorted(
+		(f.customer, f.rule, f.value) for f in result.flags
+	)
 	# Each customer's flags come in rule order, as the engine lists them.
 	order = {r.name: k for k, r in enumerate(config.rules)}
 	assert all((a[0], order[a[1]]) < (b[0], order[b[1]]) for a, b in zip(flags, flags[1:], strict=False))
-	if segment:
-		assert {names[i] for i, _, _ in flags} <= {
-			c.name for c in varied_rows()[0] if c.customer_group == segment
-		}
+
+
+def test_the_data_reaches_every_rule_and_edge():
+	"""What the comparison above rests on, worked out by hand from varied_rows(): without it, two
+	evaluations that both missed a rule would agree."""
+	customers, invoices = varied_rows()
+	config = configs()["default"]
+	flagged = {
+		(f.customer, f.rule)
+		for f in run_daily_pass(compute_facts(customers, invoices, AS_OF, WINDOWS), config, AS_OF).flags
+	}
+	site_only = {"Detractor answer", "Stalled onboarding"}
+	assert {rule for _, rule in flagged} == {r.name for r in config.rules} - site_only
+	# Long silence is "more than 180 days": 181 is flagged, 180 is not.
+	assert ("Q-181", "Long silence") in flagged and ("Q-180", "Long silence") not in flagged
+	# Without a rhythm (one or two purchase days) the churn horizon is 365 days: 400 days is past it.
+	assert ("Q-GONE", "Churn detected") in flagged and ("Q-ONE", "Churn detected") not in flagged
+	# At least 10,000 overdue: both; more than 30 days past due: only the one 31 days past due.
+	assert {("O-10K", "Large overdue amount"), ("O-12K", "Large overdue amount")} <= flagged
+	assert ("O-12K", "Overdue invoices") in flagged and ("O-10K", "Overdue invoices") not in flagged
+	# In "mixed", the disabled rule raises nothing, the territory rule only in the South, the tree rule
+	# only in Commercial.
+	mixed = configs()["mixed"]
+	by_rule = {}
+	for f in run_daily_pass(compute_facts(customers, invoices, AS_OF, WINDOWS), mixed, AS_OF).flags:
+		by_rule.setdefault(f.rule, set()).add(f.customer)
+	where = {c.name: c for c in customers}
+	assert mixed.rules[0].name not in by_rule
+	assert by_rule[mixed.rules[1].name] and all(
+		where[c].territory == "South" for c in by_rule[mixed.rules[1].name]
+	)
+	assert by_rule[mixed.rules[2].name] and all(
+		where[c].customer_group == "Commercial" for c in by_rule[mixed.rules[2].name]
+	)
 
 
 @pytest.mark.parametrize(
