@@ -17,18 +17,12 @@ from datetime import date
 
 from csm_extension.engine.config import EngineConfig
 from csm_extension.engine.rules import OPERATORS, Rule
+from csm_extension.engine.rules import _drop as drop
 from csm_extension.engine.scoring import Measure
+from csm_extension.engine.scoring import _pct_change as pct_change
 
 # Filled only inside a site (CustomerFacts.extra): never raised offline or in the benchmark.
 SITE_SIGNALS = {"last_nps_score", "onboarding_overdue_days"}
-
-
-def _pct_change(recent: list, previous: list) -> list:
-	return [None if p <= 0 else (r - p) / p * 100 for r, p in zip(recent, previous, strict=True)]
-
-
-def _drop(recent: list, previous: list) -> list:
-	return [None if p <= 0 else (p - r) / p * 100 for r, p in zip(recent, previous, strict=True)]
 
 
 def _points(measure: Measure, raw: list) -> list:
@@ -53,7 +47,7 @@ def evaluate_columns(cols: dict, config: EngineConfig, as_of: date) -> tuple[lis
 	since = [None if d is None else today - d for d in cols["last_day"]]
 	recency = [None if d is None or not g else d / g for d, g in zip(since, gap, strict=True)]
 	overdue = cols["overdue"]
-	no_overdue = (0.0, 0, 0)
+	no_overdue = (0.0, (), 0)
 	dues = [overdue.get(name, no_overdue) for name in names]
 
 	def window(days: int, column: str) -> list:
@@ -61,11 +55,18 @@ def evaluate_columns(cols: dict, config: EngineConfig, as_of: date) -> tuple[lis
 
 	raws = {
 		"recency": recency,
-		"order_trend": _pct_change(
-			window(sc.window_days, "recent_orders"), window(sc.window_days, "previous_orders")
+		# The engine's own formulas, mapped over the columns.
+		"order_trend": list(
+			map(
+				pct_change, window(sc.window_days, "recent_orders"), window(sc.window_days, "previous_orders")
+			)
 		),
-		"revenue_trend": _pct_change(
-			window(sc.window_days, "recent_revenue"), window(sc.window_days, "previous_revenue")
+		"revenue_trend": list(
+			map(
+				pct_change,
+				window(sc.window_days, "recent_revenue"),
+				window(sc.window_days, "previous_revenue"),
+			)
 		),
 		"payment": [float(d[2]) if d[1] else 0.0 for d in dues],
 		"tenure": [None if d is None else float(today - d) for d in cols["first_day"]],
@@ -74,21 +75,24 @@ def evaluate_columns(cols: dict, config: EngineConfig, as_of: date) -> tuple[lis
 	weights = [m.weight for m in sc.measures]
 	scores = []
 	for purchase_days, row in zip(cols["purchase_days"], zip(*measured, strict=True), strict=True):
-		total = weight = 0
-		for points, w in zip(row, weights, strict=True):
-			if points is not None:
-				total += points * w
-				weight += w
+		# Lists summed by sum() in scorecard order, as scoring.score_customer sums them: the same floats
+		# (sum() of floats is compensated from Python 3.12 on; a running += would not be).
+		counted = [(points, w) for points, w in zip(row, weights, strict=True) if points is not None]
+		weight = sum([w for _, w in counted])
 		scores.append(
-			None if purchase_days < sc.min_purchase_days or not weight else int(total / weight + 0.5)
+			None
+			if purchase_days < sc.min_purchase_days or not weight
+			else int(sum([points * w for points, w in counted]) / weight + 0.5)
 		)
 
 	churn = config.churn
 	signals = {
 		"days_since_last_invoice": lambda w: since,
 		"recency_ratio": lambda w: recency,
-		"revenue_drop_pct": lambda w: _drop(window(w, "recent_revenue"), window(w, "previous_revenue")),
-		"order_drop_pct": lambda w: _drop(window(w, "recent_orders"), window(w, "previous_orders")),
+		"revenue_drop_pct": lambda w: list(
+			map(drop, window(w, "recent_revenue"), window(w, "previous_revenue"))
+		),
+		"order_drop_pct": lambda w: list(map(drop, window(w, "recent_orders"), window(w, "previous_orders"))),
 		"overdue_amount": lambda w: [d[0] for d in dues],
 		"days_overdue": lambda w: [d[2] for d in dues],
 		"health_score": lambda w: scores,
