@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 
 from csm_extension.data.db import Database, to_text
-from csm_extension.data.facts import FactsStatements, median_gap_of_days
+from csm_extension.data.facts import FactsStatements, median_gap_of_days, read_overdue
 from csm_extension.engine.models import gc_paused
 
 TEXT_COLUMNS = ("customer", "customer_name", "customer_group", "territory")
@@ -24,21 +24,10 @@ DAY_COLUMNS = ("purchase_days", "first_day", "last_day", "last_invoice", "typica
 
 def read_columns(db: Database, statements: FactsStatements, windows: list[int], as_of: date) -> dict:
 	"""Column name -> one value per enabled customer, in the database's order; "overdue" is customer ->
-	(amount, invoice count, days the oldest is past due). Dates are day numbers (`date.toordinal`)."""
-	today = as_of.toordinal()
+	(amount, invoices oldest due first, days the oldest is past due), as `data.facts.read_overdue` gives
+	it. Dates are day numbers (`date.toordinal`)."""
 	with gc_paused():
-		dues: dict[str, list] = {}
-		for customer, packed in db.sql(statements.overdue, statements.params):
-			due_date, outstanding, name = to_text(packed).split(" ", 2)
-			dues.setdefault(customer, []).append((due_date, name, float(outstanding)))
-		overdue = {}
-		for customer, rows in dues.items():
-			rows.sort()  # summed oldest due first, as data.facts does: the same float to the last bit
-			overdue[customer] = (
-				sum(amount for _, _, amount in rows),
-				len(rows),
-				today - date.fromisoformat(rows[0][0]).toordinal(),
-			)
+		overdue = read_overdue(db, statements, as_of)  # as iter_facts reads them
 		parsed = []
 		append = parsed.append
 		numbers = statements.splits - 1  # the packed fields before the day list and the last order
@@ -75,7 +64,9 @@ def read_columns(db: Database, statements: FactsStatements, windows: list[int], 
 		finally:
 			rows.close()
 		# One list per fact; zip runs in C, a small share of the time.
-		columns = list(zip(*parsed, strict=True)) if parsed else [()] * 10
+		columns = (
+			list(zip(*parsed, strict=True)) if parsed else [()] * (len(TEXT_COLUMNS) + 1 + len(DAY_COLUMNS))
+		)
 		numeric = list(zip(*columns[4], strict=True)) if parsed else [()] * numbers
 	names = ["orders", "lifetime_revenue"] + [f"{c}_{d}" for d in windows for c in WINDOW_COLUMNS]
 	cols = dict(zip(TEXT_COLUMNS, map(list, columns[:4]), strict=True))

@@ -83,10 +83,10 @@ def test_read_columns_holds_the_facts_load_facts_builds(db):
 			want[f"previous_revenue_{days}"] = pytest.approx(w.previous_revenue)
 		assert got == want, f.customer
 		if f.overdue_invoices:
-			amount, count, oldest = cols["overdue"][f.customer]
-			assert (amount, count, oldest) == (
+			amount, invoices, oldest = cols["overdue"][f.customer]
+			assert (amount, invoices, oldest) == (
 				pytest.approx(f.overdue_amount),
-				len(f.overdue_invoices),
+				f.overdue_invoices,
 				f.oldest_overdue_days,
 			)
 		else:
@@ -115,7 +115,7 @@ def test_read_columns_by_hand(db):
 	assert (cols["recent_orders_90"][a], cols["recent_revenue_90"][a]) == (2, pytest.approx(100.0))
 	assert (cols["previous_orders_90"][a], cols["previous_revenue_90"][a]) == (1, pytest.approx(250.0))
 	# Overdue: A-2 (250, due 40 days ago) and A-3 (30, due 30 days ago); A-4 is not due yet.
-	assert cols["overdue"]["A"] == (pytest.approx(280.0), 2, 40)
+	assert cols["overdue"]["A"] == (pytest.approx(280.0), ("A-2", "A-3"), 40)
 	e = cols["customer"].index("E")
 	assert (cols["orders"][e], cols["purchase_days"][e], cols["typical_gap_days"][e]) == (3, 2, None)
 

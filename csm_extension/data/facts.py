@@ -147,13 +147,10 @@ def iter_facts(
 	statements = facts_statements(db, as_of, windows, company)
 	with gc_paused():
 		# The (few) overdue invoices first: the customers' rows then stream on the same connection.
-		overdue = defaultdict(list)
-		for customer, packed in db.sql(statements.overdue, statements.params):
-			due_date, outstanding, name = to_text(packed).split(" ", 2)
-			overdue[customer].append((date.fromisoformat(due_date), name, float(outstanding)))
+		dues_of = read_overdue(db, statements, as_of)
 		rows = db.stream(statements.customers, statements.params)
 		try:
-			yield from _build_facts(rows, overdue, as_of, windows, statements.splits, extra)
+			yield from _build_facts(rows, dues_of, as_of, windows, statements.splits, extra)
 		finally:
 			rows.close()
 
@@ -196,7 +193,7 @@ def facts_statements(
 
 def _build_facts(
 	rows: Iterable[tuple],
-	overdue: dict[str, list],
+	dues_of: dict[str, tuple[float, tuple[str, ...], int]],
 	as_of: date,
 	windows: list[int],
 	splits: int,
@@ -205,7 +202,6 @@ def _build_facts(
 	# Built with new_frozen (every field given): a frozen dataclass's __init__ was a third of the load.
 	no_overdue = (0.0, (), 0)
 	window_fields = [(days, 2 + 4 * i) for i, days in enumerate(windows)]
-	dues_of = _overdue_facts(overdue, as_of)
 	for name, customer_name, customer_group, territory, packed in rows:
 		fields = to_text(packed).split(" ", splits)
 		days = fields[-2]
@@ -217,7 +213,7 @@ def _build_facts(
 				date.fromisoformat(last_order[:10]),
 				last_order[11:],
 			)
-			gap = median_gap_of_days(days) if len(days) >= MIN_PURCHASES_FOR_RHYTHM else None
+			gap = median_gap_of_days(days)
 		else:
 			days, first, last_date, last_invoice, gap = (), None, None, None, None
 		overdue_amount, overdue_invoices, oldest_overdue_days = dues_of.get(name, no_overdue)
@@ -253,8 +249,15 @@ def _build_facts(
 		)
 
 
-def _overdue_facts(overdue: dict[str, list], as_of: date) -> dict[str, tuple[float, tuple[str, ...], int]]:
-	"""customer -> (overdue amount, its overdue invoices oldest due first, days the oldest is past due)."""
+def read_overdue(
+	db: Database, statements: FactsStatements, as_of: date
+) -> dict[str, tuple[float, tuple[str, ...], int]]:
+	"""customer -> (overdue amount, its overdue invoices oldest due first, days the oldest is past due),
+	from `statements.overdue`, read whole."""
+	overdue = defaultdict(list)
+	for customer, packed in db.sql(statements.overdue, statements.params):
+		due_date, outstanding, name = to_text(packed).split(" ", 2)
+		overdue[customer].append((date.fromisoformat(due_date), name, float(outstanding)))
 	result = {}
 	for customer, dues in overdue.items():
 		dues.sort()
